@@ -1,0 +1,424 @@
+"""The application service: the one way to record anything in Tandem.
+
+Every method takes plain values, validates them, loads the aggregate, lets it check the
+governance rules, and saves. The actor is passed in by the caller (the authenticated
+person); the recording time comes from the service's clock, never from the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Recording
+
+from domain import values as v
+from domain.directory import Person, Unit
+from domain.errors import Conflict, NotFound, RuleViolation
+from domain.initiative import Initiative
+
+Clock = Callable[[], datetime]
+A = TypeVar("A", bound=Aggregate)
+ATTEMPTS = 5
+SYSTEM_ACTORS = ("tandem-cli", "tandem-sweep")
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class _Directory:
+    """The directory as an initiative sees it: people loaded from their own aggregates."""
+
+    def __init__(self, app: TandemApplication):
+        self.app = app
+
+    def require(self, ids: Sequence[str], at: datetime, field: str) -> Mapping[str, Person]:
+        found = {}
+        for pid in ids:
+            person = self.app.find(Person, Person.id_for(pid))
+            if person is None:
+                raise RuleViolation("registered-people", f"'{pid}' is not registered.")
+            if not person.active_at(at):
+                raise RuleViolation(
+                    "registered-people",
+                    f"'{pid}' was deactivated on {person.deactivated_at:%Y-%m-%d}.",
+                )
+            found[pid] = person
+        return found
+
+
+class TandemApplication(Application[Any]):
+    """Records units, people, initiatives and everything that happens in them."""
+
+    name = "tandem"
+    log_section_size = 1000
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = system_clock):
+        super().__init__(env)
+        self.clock = clock
+        self.people = _Directory(self)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def find(self, cls: type[A], aggregate_id: Any) -> A | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc)
+
+    def _create(self, aggregate: Aggregate, what: str, key: str) -> list[Recording[Any]]:
+        try:
+            return self.save(aggregate)
+        except IntegrityError:
+            raise Conflict(f"A {what} '{key}' already exists.") from None
+
+    def _change(
+        self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
+    ) -> list[Recording[Any]]:
+        """Load, apply the command, save; retry when another writer got there first."""
+        for _ in range(ATTEMPTS):
+            aggregate = self.find(cls, aggregate_id)
+            if aggregate is None:
+                raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
+            command(aggregate)
+            try:
+                return self.save(aggregate)
+            except IntegrityError:
+                continue
+        raise Conflict(f"The {what} '{key}' kept changing concurrently; try again.")
+
+    def _in_initiative(
+        self, initiative: str, command: Callable[[Initiative, datetime], None]
+    ) -> list[Recording[Any]]:
+        iid = v.slug(initiative, "initiative")
+        return self._change(
+            Initiative, Initiative.id_for(iid), "initiative", iid,
+            lambda agg: command(agg, self._now()),
+        )
+
+    def _unit(self, unit: str, field: str = "unit") -> str:
+        key = v.slug(unit, field)
+        if self.find(Unit, Unit.id_for(key)) is None:
+            raise NotFound(f"There is no unit '{key}'.", rule="known-references")
+        return key
+
+    # -- the directory -------------------------------------------------------------------------
+
+    def register_unit(self, *, actor: str, unit: str, name: str) -> list[Recording[Any]]:
+        key = v.slug(unit, "id")
+        now = self._now()
+        created = Unit._create(
+            Unit.UnitRegistered, id=Unit.id_for(key), timestamp=now, unit=key,
+            name=v.text(name, "name"), actor=actor, effective_at=now,
+        )
+        return self._create(created, "unit", key)
+
+    def register_person(
+        self, *, actor: str, person: str, name: str, unit: str, role: str
+    ) -> list[Recording[Any]]:
+        key = v.slug(person, "id")
+        name = v.text(name, "name")
+        role = v.directory_role(role)
+        unit = self._unit(unit)
+        now = self._now()
+        created = Person._create(
+            Person.PersonRegistered, id=Person.id_for(key), timestamp=now, person=key,
+            name=name, unit=unit, role=role, actor=actor, effective_at=now,
+        )
+        return self._create(created, "person", key)
+
+    def _in_person(self, person: str, command: Callable[[Person, datetime], None]) -> list[Recording[Any]]:
+        key = v.slug(person, "person")
+        return self._change(Person, Person.id_for(key), "person", key, lambda p: command(p, self._now()))
+
+    def move_person(self, *, actor: str, person: str, unit: str, effective_at: object = None) -> list[Recording[Any]]:
+        unit = self._unit(unit)
+
+        def move(p: Person, now: datetime) -> None:
+            p.trigger_event(Person.PersonMoved, timestamp=now, unit=unit, actor=actor,
+                            effective_at=v.effective(effective_at, now))
+        return self._in_person(person, move)
+
+    def change_role(self, *, actor: str, person: str, role: str) -> list[Recording[Any]]:
+        role = v.directory_role(role)
+
+        def change(p: Person, now: datetime) -> None:
+            p.trigger_event(Person.RoleChanged, timestamp=now, role=role, actor=actor, effective_at=now)
+        return self._in_person(person, change)
+
+    def deactivate_person(self, *, actor: str, person: str, reason: str, effective_at: object = None) -> list[Recording[Any]]:
+        reason = v.text(reason, "reason")
+
+        def deactivate(p: Person, now: datetime) -> None:
+            if p.deactivated_at is not None:
+                raise Conflict(f"'{p.slug}' is already deactivated.")
+            p.trigger_event(Person.PersonDeactivated, timestamp=now, reason=reason, actor=actor,
+                            effective_at=v.effective(effective_at, now))
+        return self._in_person(person, deactivate)
+
+    def issue_token(self, *, actor: str, person: str) -> tuple[str, list[Recording[Any]]]:
+        """A new API token for a person; only its SHA-256 digest is recorded."""
+        token_id = secrets.token_hex(4)
+        token = f"tdm_{token_id}_{secrets.token_urlsafe(32)}"
+
+        def issue(p: Person, now: datetime) -> None:
+            if not p.active_at(now):
+                raise RuleViolation("registered-people", f"'{p.slug}' is deactivated.")
+            p.trigger_event(Person.TokenIssued, timestamp=now, token_id=token_id,
+                            token_hash=token_digest(token), actor=actor, effective_at=now)
+        return token, self._in_person(person, issue)
+
+    # -- initiatives ---------------------------------------------------------------------------
+
+    def open_initiative(
+        self, *, actor: str, initiative: str, title: str, sponsor: str, units: Sequence[str],
+        escalation_path: Sequence[str], effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        key = v.slug(initiative, "id")
+        title = v.text(title, "title")
+        sponsor = v.slug(sponsor, "sponsor")
+        unit_ids = [self._unit(u, "units") for u in v.slugs(units, "units")]
+        path = v.slugs(escalation_path, "escalation_path")
+        now = self._now()
+        when = v.effective(effective_at, now)
+        self.people.require([sponsor, *path], when, "escalation_path")
+        if self.find(Initiative, Initiative.id_for(key)) is not None:
+            raise Conflict(f"An initiative '{key}' already exists.")
+        created = Initiative.open(
+            initiative=key, title=title, sponsor=sponsor, units=unit_ids, escalation_path=path,
+            actor=actor, effective_at=when, now=now,
+        )
+        return self._create(created, "initiative", key)
+
+    def _when(self, agg: Initiative, effective_at: object, now: datetime) -> datetime:
+        return v.effective(effective_at, now, agg.opened_at)
+
+    def set_goal(self, *, actor: str, initiative: str, statement: str, reason: str = "",
+                 agreed_by: Sequence[str] = (), effective_at: object = None) -> list[Recording[Any]]:
+        statement = v.text(statement, "statement")
+        reason = v.text(reason, "reason", required=False)
+        agreed = v.slugs(agreed_by, "agreed_by")
+        return self._in_initiative(initiative, lambda agg, now: agg.set_goal(
+            statement=statement, reason=reason, agreed_by=agreed, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def define_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
+                         target: str, effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(criterion, "id")
+        description = v.text(description, "description")
+        target = v.text(target, "target")
+        return self._in_initiative(initiative, lambda agg, now: agg.define_criterion(
+            criterion=key, description=description, target=target, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def revise_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
+                         target: str, reason: str, effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(criterion, "criterion")
+        description = v.text(description, "description")
+        target = v.text(target, "target")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.revise_criterion(
+            criterion=key, description=description, target=target, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def retire_criterion(self, *, actor: str, initiative: str, criterion: str, reason: str,
+                         effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(criterion, "criterion")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.retire_criterion(
+            criterion=key, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def record_measurement(self, *, actor: str, initiative: str, criterion: str, value: object,
+                           note: str = "", effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(criterion, "criterion")
+        number = v.number(value, "value")
+        note = v.text(note, "note", required=False)
+        return self._in_initiative(initiative, lambda agg, now: agg.record_measurement(
+            criterion=key, value=number, note=note, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def assign(self, *, actor: str, initiative: str, area: str, person: str, role: str,
+               effective_at: object = None) -> list[Recording[Any]]:
+        area = v.scope(area, "area")
+        person = v.slug(person, "person")
+        role = v.role(role)
+        return self._in_initiative(initiative, lambda agg, now: agg.assign(
+            area=area, person=person, role=role, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def release(self, *, actor: str, initiative: str, area: str, person: str, role: str,
+                reason: str, effective_at: object = None) -> list[Recording[Any]]:
+        area = v.scope(area, "area")
+        person = v.slug(person, "person")
+        role = v.role(role)
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.release(
+            area=area, person=person, role=role, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def form_tandem(self, *, actor: str, initiative: str, people: Sequence[str],
+                    effective_at: object = None) -> list[Recording[Any]]:
+        partners = v.slugs(people, "people")
+        return self._in_initiative(initiative, lambda agg, now: agg.form_tandem(
+            people=partners, actor=actor, effective_at=self._when(agg, effective_at, now),
+            now=now, directory=self.people))
+
+    def dissolve_tandem(self, *, actor: str, initiative: str, reason: str,
+                        effective_at: object = None) -> list[Recording[Any]]:
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.dissolve_tandem(
+            reason=reason, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
+
+    def grant_mandate(self, *, actor: str, initiative: str, mandate: str, person: str, scope: str,
+                      limits: str = "", effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(mandate, "id")
+        person = v.slug(person, "person")
+        scope = v.scope(scope)
+        limits = v.text(limits, "limits", required=False)
+        return self._in_initiative(initiative, lambda agg, now: agg.grant_mandate(
+            mandate=key, person=person, scope=scope, limits=limits, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def revoke_mandate(self, *, actor: str, initiative: str, mandate: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(mandate, "mandate")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.revoke_mandate(
+            mandate=key, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def propose(self, *, actor: str, initiative: str, proposal: str, question: str, scope: str,
+                options: object, proposed_by: Sequence[str] | str,
+                effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(proposal, "id")
+        question = v.text(question, "question")
+        scope = v.scope(scope)
+        offered = v.options(options)
+        by = v.slugs([proposed_by] if isinstance(proposed_by, str) else proposed_by, "proposed_by")
+        return self._in_initiative(initiative, lambda agg, now: agg.propose(
+            proposal=key, question=question, scope=scope, options=offered, proposed_by=by,
+            actor=actor, effective_at=self._when(agg, effective_at, now), now=now,
+            people=self.people))
+
+    def take_decision(
+        self, *, actor: str, initiative: str, decision: str, scope: str, title: str, option: str,
+        rationale: str, decided_by: Sequence[str] | str, proposal: str | None = None,
+        escalation: str | None = None, options: object = None, mandate: str | None = None,
+        supersedes: str | None = None, effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        key = v.slug(decision, "id")
+        scope = v.scope(scope)
+        title = v.text(title, "title")
+        option = v.slug(option, "option")
+        rationale = v.text(rationale, "rationale")
+        deciders = v.slugs([decided_by] if isinstance(decided_by, str) else decided_by, "decided_by")
+        considered = v.options(options)
+        refs = {
+            name: (v.slug(value, name) if value not in (None, "") else None)
+            for name, value in (("proposal", proposal), ("escalation", escalation),
+                                ("mandate", mandate), ("supersedes", supersedes))
+        }
+        return self._in_initiative(initiative, lambda agg, now: agg.take_decision(
+            decision=key, scope=scope, title=title, option=option, rationale=rationale,
+            decided_by=deciders, options=considered, proposal=refs["proposal"],
+            escalation=refs["escalation"], mandate=refs["mandate"],
+            supersedes=refs["supersedes"], actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def revoke_decision(self, *, actor: str, initiative: str, decision: str, reason: str,
+                        effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(decision, "decision")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.revoke_decision(
+            decision=key, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def raise_escalation(self, *, actor: str, initiative: str, escalation: str, topic: str,
+                         options: object, raised_by: str, due_at: object,
+                         effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(escalation, "id")
+        topic = v.text(topic, "topic")
+        offered = v.options(options)
+        raised_by = v.slug(raised_by, "raised_by")
+        due = v.parse_time(due_at, "due_at")
+        return self._in_initiative(initiative, lambda agg, now: agg.raise_escalation(
+            escalation=key, topic=topic, options=offered, raised_by=raised_by, due_at=due,
+            actor=actor, effective_at=self._when(agg, effective_at, now), now=now,
+            people=self.people))
+
+    def forward_escalation(self, *, actor: str, initiative: str, escalation: str, reason: str,
+                           effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(escalation, "escalation")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, lambda agg, now: agg.forward_escalation(
+            escalation=key, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def forward_overdue(self, *, initiative: str) -> list[Recording[Any]]:
+        """Forward every open escalation past its due date one level up, as `tandem-sweep`."""
+        def sweep(agg: Initiative, now: datetime) -> None:
+            if agg.closed:
+                return
+            for key in agg.overdue_escalations(now):
+                agg.forward_escalation(escalation=key, reason="overdue", actor="tandem-sweep",
+                                       effective_at=now, now=now)
+        recordings = self._in_initiative(initiative, sweep)
+        return recordings
+
+    def start_handoff(self, *, actor: str, initiative: str, handoff: str, item: str,
+                      from_person: str, to_person: str,
+                      effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(handoff, "id")
+        item = v.text(item, "item")
+        giver = v.slug(from_person, "from")
+        taker = v.slug(to_person, "to")
+        return self._in_initiative(initiative, lambda agg, now: agg.start_handoff(
+            handoff=key, item=item, from_person=giver, to_person=taker, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def accept_handoff(self, *, actor: str, initiative: str, handoff: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        key = v.slug(handoff, "handoff")
+        return self._in_initiative(initiative, lambda agg, now: agg.accept_handoff(
+            handoff=key, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
+
+    def report_status(self, *, actor: str, initiative: str, summary: str, running: object = (),
+                      blocked: object = (), options: object = (),
+                      reported_by: Sequence[str] | str = (),
+                      effective_at: object = None) -> list[Recording[Any]]:
+        summary = v.text(summary, "summary")
+        lists = {name: v.texts(value, name) for name, value in
+                 (("running", running), ("blocked", blocked), ("options", options))}
+        by = v.slugs([reported_by] if isinstance(reported_by, str) else reported_by, "reported_by")
+        return self._in_initiative(initiative, lambda agg, now: agg.report_status(
+            summary=summary, running=lists["running"], blocked=lists["blocked"],
+            options=lists["options"], reported_by=by, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def adopt_rules(self, *, actor: str, initiative: str,
+                    rule_files: Sequence[Mapping[str, str]]) -> list[Recording[Any]]:
+        files = [{"name": v.text(f["name"], "name"), "sha256": v.text(f["sha256"], "sha256")}
+                 for f in rule_files]
+        return self._in_initiative(initiative, lambda agg, now: agg.adopt_rules(
+            rule_files=files, actor=actor, effective_at=now, now=now))
+
+    def close_initiative(self, *, actor: str, initiative: str, outcome: str,
+              effective_at: object = None) -> list[Recording[Any]]:
+        outcome = v.text(outcome, "outcome")
+        return self._in_initiative(initiative, lambda agg, now: agg.close(
+            outcome=outcome, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))

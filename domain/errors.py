@@ -1,0 +1,59 @@
+"""Domain errors: one base class, one subclass per kind of failure.
+
+The delivery layer maps them once, by class, to HTTP status codes and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class of every error the domain raises on purpose."""
+
+    kind = "error"
+
+    def __init__(self, detail: str, *, rule: str | None = None, fields: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.rule = rule
+        self.fields = fields or {}
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"error": self.kind, "detail": self.detail}
+        if self.rule:
+            body["rule"] = self.rule
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class InvalidInput(DomainError):
+    """The command is malformed: a missing field, a bad id, a bad date."""
+
+    kind = "invalid_input"
+
+    def __init__(self, detail: str, *, field: str | None = None):
+        super().__init__(detail, fields={field: detail} if field else None)
+
+
+class RuleViolation(DomainError):
+    """A governance rule forbids the command; carries the rule's id and sentence."""
+
+    kind = "rule_violation"
+
+    def __init__(self, rule: str, detail: str = ""):
+        from domain.rules import RULES
+
+        self.sentence = RULES[rule].sentence
+        super().__init__(f"{self.sentence} {detail}".strip(), rule=rule)
+
+
+class NotFound(DomainError):
+    """The command names something that does not exist."""
+
+    kind = "not_found"
+
+
+class Conflict(DomainError):
+    """A duplicate id, or a concurrent change that still conflicts after retries."""
+
+    kind = "conflict"

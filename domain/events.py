@@ -1,0 +1,273 @@
+"""The events of an initiative. Past tense, immutable; `apply` only changes state.
+
+Class names and this module path are stored as topics: renaming one needs `register_topic`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.domain import Aggregate
+
+if TYPE_CHECKING:
+    from domain.initiative import Initiative
+
+
+class InitiativeEvent(Aggregate.Event):
+    actor: str
+    effective_at: datetime
+
+    def apply(self, aggregate: Any) -> None:  # pragma: no cover - overridden
+        pass
+
+
+class InitiativeOpened(Aggregate.Created, InitiativeEvent):
+    initiative: str
+    title: str
+    sponsor: str
+    units: list[str]
+    escalation_path: list[str]
+
+
+class GoalSet(InitiativeEvent):
+    statement: str
+    reason: str
+    agreed_by: list[str]
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.goal_version += 1
+        initiative.goal = {"statement": self.statement, "version": initiative.goal_version}
+
+
+class GoalRevised(GoalSet):
+    pass
+
+
+class CriterionDefined(InitiativeEvent):
+    criterion: str
+    description: str
+    target: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.criteria[self.criterion] = {"active": True, "defined_at": self.effective_at}
+
+
+class CriterionRevised(InitiativeEvent):
+    criterion: str
+    description: str
+    target: str
+    reason: str
+
+
+class CriterionRetired(InitiativeEvent):
+    criterion: str
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.criteria[self.criterion]["active"] = False
+
+
+class MeasurementRecorded(InitiativeEvent):
+    criterion: str
+    value: float
+    note: str
+
+
+class ResponsibilityAssigned(InitiativeEvent):
+    area: str
+    person: str
+    role: str
+
+    def apply(self, initiative: Initiative) -> None:
+        spans = initiative.spans(self.area, self.person, self.role)
+        spans.append([self.effective_at, None])
+        spans.sort(key=lambda span: span[0])
+
+
+class ResponsibilityReleased(InitiativeEvent):
+    area: str
+    person: str
+    role: str
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        for span in initiative.spans(self.area, self.person, self.role):
+            if span[1] is None and span[0] <= self.effective_at:
+                span[1] = self.effective_at
+
+
+class TandemFormed(InitiativeEvent):
+    people: list[str]
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.tandems.append([self.effective_at, None, list(self.people)])
+        initiative.tandems.sort(key=lambda span: span[0])
+
+
+class TandemDissolved(InitiativeEvent):
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        for span in initiative.tandems:
+            if span[1] is None and span[0] <= self.effective_at:
+                span[1] = self.effective_at
+
+
+class MandateGranted(InitiativeEvent):
+    mandate: str
+    person: str
+    scope: str
+    limits: str
+    granted_by: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.mandates[self.mandate] = {
+            "person": self.person,
+            "scope": self.scope,
+            "start": self.effective_at,
+            "end": None,
+        }
+
+
+class MandateRevoked(InitiativeEvent):
+    mandate: str
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.mandates[self.mandate]["end"] = self.effective_at
+
+
+class DecisionProposed(InitiativeEvent):
+    proposal: str
+    question: str
+    scope: str
+    options: list[dict[str, str]]
+    proposed_by: list[str]
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.proposals[self.proposal] = {
+            "scope": self.scope,
+            "options": self.options,
+            "answered_by": None,
+        }
+
+
+class DecisionTaken(InitiativeEvent):
+    decision: str
+    scope: str
+    title: str
+    options: list[dict[str, str]]
+    option: str
+    rationale: str
+    decided_by: list[str]
+    basis: dict[str, str]
+    proposal: str | None
+    escalation: str | None
+    supersedes: str | None
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.decisions[self.decision] = {"status": "in_force"}
+        if self.supersedes:
+            initiative.decisions[self.supersedes]["status"] = "superseded"
+        if self.proposal:
+            initiative.proposals[self.proposal]["answered_by"] = self.decision
+
+
+class DecisionRevoked(InitiativeEvent):
+    decision: str
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.decisions[self.decision]["status"] = "revoked"
+
+
+class EscalationRaised(InitiativeEvent):
+    escalation: str
+    topic: str
+    options: list[dict[str, str]]
+    raised_by: str
+    addressed_to: str
+    level: int
+    due_at: datetime
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.escalations[self.escalation] = {
+            "options": self.options,
+            "raised_at": self.effective_at,
+            "level": self.level,
+            "addressed_to": self.addressed_to,
+            "level_since": self.effective_at,
+            "due_at": self.due_at,
+            "open": True,
+        }
+
+
+class EscalationForwarded(InitiativeEvent):
+    escalation: str
+    level: int
+    addressed_to: str
+    due_at: datetime
+    reason: str
+
+    def apply(self, initiative: Initiative) -> None:
+        escalation = initiative.escalations[self.escalation]
+        escalation.update(
+            level=self.level,
+            addressed_to=self.addressed_to,
+            level_since=self.effective_at,
+            due_at=self.due_at,
+        )
+
+
+class EscalationResolved(InitiativeEvent):
+    escalation: str
+    decision: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.escalations[self.escalation]["open"] = False
+
+
+class HandoffStarted(InitiativeEvent):
+    handoff: str
+    item: str
+    from_person: str
+    to_person: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at}
+
+
+class HandoffAccepted(InitiativeEvent):
+    handoff: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.handoffs[self.handoff]["accepted"] = True
+
+
+class StatusReported(InitiativeEvent):
+    summary: str
+    running: list[str]
+    blocked: list[str]
+    options: list[str]
+    reported_by: list[str]
+
+
+class RulesAdopted(InitiativeEvent):
+    rule_files: list[dict[str, str]]
+
+
+class InitiativeClosed(InitiativeEvent):
+    outcome: str
+
+    def apply(self, initiative: Initiative) -> None:
+        initiative.closed = True
+
+
+INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
+    InitiativeOpened, GoalSet, GoalRevised, CriterionDefined, CriterionRevised, CriterionRetired,
+    MeasurementRecorded, ResponsibilityAssigned, ResponsibilityReleased, TandemFormed,
+    TandemDissolved, MandateGranted, MandateRevoked, DecisionProposed, DecisionTaken,
+    DecisionRevoked, EscalationRaised, EscalationForwarded, EscalationResolved, HandoffStarted,
+    HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed,
+)

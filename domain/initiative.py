@@ -1,0 +1,486 @@
+"""The initiative aggregate: its state, and its commands, which check the governance rules
+before they trigger an event. A rejected command triggers nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from eventsourcing.domain import Aggregate
+
+from domain import events as ev
+from domain.directory import Person
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from domain.values import check_options, covers, entity_id
+
+
+class People(Protocol):
+    """How an initiative sees the directory: registered people, active at a time."""
+
+    def require(self, ids: Sequence[str], at: datetime, field: str) -> Mapping[str, Person]: ...
+
+
+Options = list[dict[str, str]]
+
+
+class Initiative(Aggregate):
+    """A cross-unit initiative and everything recorded about it."""
+
+    INITIAL_VERSION = 1
+
+    def __init__(
+        self,
+        initiative: str,
+        title: str,
+        sponsor: str,
+        units: list[str],
+        escalation_path: list[str],
+        actor: str,
+        effective_at: datetime,
+    ):
+        self.slug = initiative
+        self.sponsor = sponsor
+        self.units = list(units)
+        self.escalation_path = list(escalation_path)
+        self.opened_at = effective_at
+        self.closed = False
+        self.goal: dict[str, Any] | None = None
+        self.goal_version = 0
+        self.criteria: dict[str, dict[str, Any]] = {}
+        # area -> person -> role -> [[start, end or None], ...] in effective time
+        self.assignments: dict[str, dict[str, dict[str, list[list[Any]]]]] = {}
+        self.tandems: list[list[Any]] = []  # [start, end or None, [person, person]]
+        self.mandates: dict[str, dict[str, Any]] = {}
+        self.proposals: dict[str, dict[str, Any]] = {}
+        self.decisions: dict[str, dict[str, Any]] = {}
+        self.escalations: dict[str, dict[str, Any]] = {}
+        self.handoffs: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def id_for(initiative: str) -> Any:
+        return entity_id("initiative", initiative)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        initiative: str,
+        title: str,
+        sponsor: str,
+        units: list[str],
+        escalation_path: list[str],
+        actor: str,
+        effective_at: datetime,
+        now: datetime,
+    ) -> Initiative:
+        return cls._create(
+            ev.InitiativeOpened,
+            id=cls.id_for(initiative),
+            timestamp=now,
+            initiative=initiative,
+            title=title,
+            sponsor=sponsor,
+            units=units,
+            escalation_path=escalation_path,
+            actor=actor,
+            effective_at=effective_at,
+        )
+
+    # -- queries over the state, in effective time ---------------------------------------------
+
+    def spans(self, area: str, person: str, role: str) -> list[list[Any]]:
+        return self.assignments.setdefault(area, {}).setdefault(person, {}).setdefault(role, [])
+
+    def tandem_at(self, moment: datetime) -> list[str] | None:
+        for start, end, people in self.tandems:
+            if start <= moment and (end is None or moment < end):
+                return list(people)
+        return None
+
+    # -- the one way an event is triggered -----------------------------------------------------
+
+    def _trigger(
+        self, event_class: type[ev.InitiativeEvent], now: datetime, **attributes: Any
+    ) -> None:
+        self.trigger_event(event_class, timestamp=now, **attributes)
+
+    def _ensure_open(self) -> None:
+        if self.closed:
+            raise RuleViolation("initiative-open", f"'{self.slug}' is closed.")
+
+    def _known(self, table: Mapping[str, Any], key: str | None, what: str) -> dict[str, Any]:
+        if key is None or key not in table:
+            raise NotFound(
+                f"There is no {what} '{key}' in initiative '{self.slug}'.", rule="known-references"
+            )
+        value: dict[str, Any] = table[key]
+        return value
+
+    def _unique(self, table: Mapping[str, Any], key: str, what: str) -> None:
+        if key in table:
+            raise Conflict(f"A {what} '{key}' already exists in initiative '{self.slug}'.")
+
+    # -- goal and success criteria -------------------------------------------------------------
+
+    def set_goal(
+        self, *, statement: str, reason: str, agreed_by: list[str], actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        people.require(agreed_by, effective_at, "agreed_by")
+        revision = self.goal is not None
+        if revision and not reason:
+            raise RuleViolation("goal-revision-reason")
+        tandem = self.tandem_at(effective_at)
+        if tandem and not set(tandem) <= set(agreed_by):
+            missing = ", ".join(p for p in tandem if p not in agreed_by)
+            raise RuleViolation("goal-agreed-by-tandem", f"Missing agreement of: {missing}.")
+        self._trigger(
+            ev.GoalRevised if revision else ev.GoalSet, now, statement=statement,
+            reason=reason, agreed_by=agreed_by, actor=actor, effective_at=effective_at,
+        )
+
+    def define_criterion(
+        self, *, criterion: str, description: str, target: str, actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.criteria, criterion, "success criterion")
+        self._trigger(
+            ev.CriterionDefined, now, criterion=criterion, description=description,
+            target=target, actor=actor, effective_at=effective_at,
+        )
+
+    def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
+        state = self._known(self.criteria, criterion, "success criterion")
+        if not state["active"] or effective_at < state["defined_at"]:
+            raise RuleViolation("criterion-active", f"'{criterion}' is not active then.")
+
+    def revise_criterion(
+        self, *, criterion: str, description: str, target: str, reason: str, actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        self._active_criterion(criterion, effective_at)
+        self._trigger(
+            ev.CriterionRevised, now, criterion=criterion, description=description,
+            target=target, reason=reason, actor=actor, effective_at=effective_at,
+        )
+
+    def retire_criterion(
+        self, *, criterion: str, reason: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        self._active_criterion(criterion, effective_at)
+        self._trigger(
+            ev.CriterionRetired, now, criterion=criterion, reason=reason, actor=actor,
+            effective_at=effective_at,
+        )
+
+    def record_measurement(
+        self, *, criterion: str, value: float, note: str, actor: str, effective_at: datetime,
+        now: datetime,
+    ) -> None:
+        self._ensure_open()
+        self._active_criterion(criterion, effective_at)
+        self._trigger(
+            ev.MeasurementRecorded, now, criterion=criterion, value=value, note=note,
+            actor=actor, effective_at=effective_at,
+        )
+
+    # -- responsibilities and the lead tandem --------------------------------------------------
+
+    def assign(
+        self, *, area: str, person: str, role: str, actor: str, effective_at: datetime,
+        now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        people.require([person], effective_at, "person")
+        for start, end in self.spans(area, person, role):
+            if end is None or end > effective_at:
+                raise RuleViolation(
+                    "single-assignment", f"{person} already holds {role} in '{area}'."
+                )
+        if role == "A":
+            for other, roles in self.assignments.get(area, {}).items():
+                for start, end in roles.get("A", []):
+                    if other != person and (end is None or end > effective_at):
+                        raise RuleViolation(
+                            "one-accountable-per-area",
+                            f"{other} is Accountable for '{area}' from {start:%Y-%m-%d}.",
+                        )
+        self._trigger(
+            ev.ResponsibilityAssigned, now, area=area, person=person, role=role, actor=actor,
+            effective_at=effective_at,
+        )
+
+    def release(
+        self, *, area: str, person: str, role: str, reason: str, actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        held = [
+            s for s in self.assignments.get(area, {}).get(person, {}).get(role, [])
+            if s[1] is None and s[0] <= effective_at
+        ]
+        if not held:
+            raise RuleViolation("release-held-role", f"{person} does not hold {role} in '{area}'.")
+        self._trigger(
+            ev.ResponsibilityReleased, now, area=area, person=person, role=role, reason=reason,
+            actor=actor, effective_at=effective_at,
+        )
+
+    def form_tandem(
+        self, *, people: list[str], actor: str, effective_at: datetime, now: datetime,
+        directory: People,
+    ) -> None:
+        self._ensure_open()
+        if len(people) != 2:
+            raise RuleViolation("tandem-two-units", f"Named: {len(people)} people.")
+        found = directory.require(people, effective_at, "people")
+        if found[people[0]].unit_at(effective_at) == found[people[1]].unit_at(effective_at):
+            raise RuleViolation("tandem-two-units", "Both are in the same unit.")
+        for start, end, partners in self.tandems:
+            if end is None or end > effective_at:
+                raise RuleViolation(
+                    "one-tandem", f"{' and '.join(partners)} lead from {start:%Y-%m-%d}."
+                )
+        self._trigger(ev.TandemFormed, now, people=people, actor=actor, effective_at=effective_at)
+
+    def dissolve_tandem(
+        self, *, reason: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        if not any(s[1] is None and s[0] <= effective_at for s in self.tandems):
+            raise RuleViolation("dissolve-existing-tandem")
+        self._trigger(ev.TandemDissolved, now, reason=reason, actor=actor, effective_at=effective_at)
+
+    # -- mandates ------------------------------------------------------------------------------
+
+    def grant_mandate(
+        self, *, mandate: str, person: str, scope: str, limits: str, actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.mandates, mandate, "mandate")
+        people.require([person], effective_at, "person")
+        self._trigger(
+            ev.MandateGranted, now, mandate=mandate, person=person, scope=scope, limits=limits,
+            granted_by=actor, actor=actor, effective_at=effective_at,
+        )
+
+    def revoke_mandate(
+        self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        state = self._known(self.mandates, mandate, "mandate")
+        if state["end"] is not None or effective_at < state["start"]:
+            raise RuleViolation("mandate-in-force", f"'{mandate}' is not in force then.")
+        self._trigger(
+            ev.MandateRevoked, now, mandate=mandate, reason=reason, actor=actor,
+            effective_at=effective_at,
+        )
+
+    # -- proposals and decisions ---------------------------------------------------------------
+
+    def propose(
+        self, *, proposal: str, question: str, scope: str, options: Options,
+        proposed_by: list[str], actor: str, effective_at: datetime, now: datetime,
+        people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.proposals, proposal, "proposal")
+        check_options(options)
+        people.require(proposed_by, effective_at, "proposed_by")
+        self._trigger(
+            ev.DecisionProposed, now, proposal=proposal, question=question, scope=scope,
+            options=options, proposed_by=proposed_by, actor=actor, effective_at=effective_at,
+        )
+
+    def take_decision(
+        self, *, decision: str, scope: str, title: str, option: str, rationale: str,
+        decided_by: list[str], options: Options, proposal: str | None, escalation: str | None,
+        mandate: str | None, supersedes: str | None, actor: str, effective_at: datetime,
+        now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.decisions, decision, "decision")
+        people.require(decided_by, effective_at, "decided_by")
+        if proposal is not None:
+            answered = self._known(self.proposals, proposal, "proposal")["answered_by"]
+            if answered and answered != supersedes:
+                raise RuleViolation("proposal-open", f"'{proposal}' was answered by '{answered}'.")
+            options = options or self.proposals[proposal]["options"]
+        if escalation is not None:
+            state = self._known(self.escalations, escalation, "escalation")
+            if not state["open"]:
+                raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
+            options = options or state["options"]
+        keys = [o["key"] for o in options]
+        if len(keys) < 2 or len(set(keys)) != len(keys) or option not in keys:
+            raise RuleViolation(
+                "decision-options", f"Considered: {', '.join(keys) or 'none'}; chosen: {option}."
+            )
+        if supersedes is not None:
+            state = self._known(self.decisions, supersedes, "decision")
+            if state["status"] != "in_force":
+                raise RuleViolation("decision-in-force", f"'{supersedes}' is {state['status']}.")
+        basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
+        self._trigger(
+            ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
+            option=option, rationale=rationale, decided_by=decided_by, basis=basis,
+            proposal=proposal, escalation=escalation, supersedes=supersedes, actor=actor,
+            effective_at=effective_at,
+        )
+        if escalation is not None:
+            self._trigger(
+                ev.EscalationResolved, now, escalation=escalation, decision=decision, actor=actor,
+                effective_at=effective_at,
+            )
+
+    def _mandate_holds(self, mandate: dict[str, Any], scope: str, deciders: list[str],
+                       moment: datetime) -> bool:
+        return (
+            mandate["person"] in deciders
+            and mandate["start"] <= moment
+            and (mandate["end"] is None or moment < mandate["end"])
+            and covers(mandate["scope"], scope)
+        )
+
+    def _basis(
+        self, scope: str, deciders: list[str], escalation: str | None, mandate: str | None,
+        moment: datetime,
+    ) -> dict[str, str]:
+        if mandate is not None:
+            state = self._known(self.mandates, mandate, "mandate")
+            if not self._mandate_holds(state, scope, deciders, moment):
+                raise RuleViolation(
+                    "decision-basis",
+                    f"Mandate '{mandate}' ({state['person']}, scope {state['scope']}) does not "
+                    f"cover '{scope}' for these deciders at {moment:%Y-%m-%d %H:%M}.",
+                )
+            return {"kind": "mandate", "id": mandate}
+        if escalation is not None:
+            state = self.escalations[escalation]
+            if state["addressed_to"] in deciders and state["raised_at"] <= moment:
+                return {"kind": "escalation", "id": escalation}
+        holding = [
+            (len(m["scope"]) if m["scope"] != "*" else 0, key)
+            for key, m in self.mandates.items()
+            if self._mandate_holds(m, scope, deciders, moment)
+        ]
+        if holding:
+            return {"kind": "mandate", "id": max(holding)[1]}
+        if self.sponsor in deciders:
+            return {"kind": "sponsor", "id": self.sponsor}
+        raise RuleViolation(
+            "decision-basis", f"No mandate covers '{scope}' for {', '.join(deciders)}."
+        )
+
+    def revoke_decision(
+        self, *, decision: str, reason: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        state = self._known(self.decisions, decision, "decision")
+        if state["status"] != "in_force":
+            raise RuleViolation("decision-in-force", f"'{decision}' is {state['status']}.")
+        self._trigger(
+            ev.DecisionRevoked, now, decision=decision, reason=reason, actor=actor,
+            effective_at=effective_at,
+        )
+
+    # -- escalations ---------------------------------------------------------------------------
+
+    def raise_escalation(
+        self, *, escalation: str, topic: str, options: Options, raised_by: str, due_at: datetime,
+        actor: str, effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.escalations, escalation, "escalation")
+        check_options(options)
+        people.require([raised_by], effective_at, "raised_by")
+        if due_at <= effective_at:
+            raise InvalidInput("The due date lies after the escalation is raised.", field="due_at")
+        self._trigger(
+            ev.EscalationRaised, now, escalation=escalation, topic=topic, options=options,
+            raised_by=raised_by, addressed_to=self.escalation_path[0], level=1, due_at=due_at,
+            actor=actor, effective_at=effective_at,
+        )
+
+    def forward_escalation(
+        self, *, escalation: str, reason: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        state = self._known(self.escalations, escalation, "escalation")
+        if not state["open"]:
+            raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
+        level = int(state["level"])
+        if level >= len(self.escalation_path):
+            raise RuleViolation(
+                "escalation-path", f"'{escalation}' is at the top level ({level})."
+            )
+        if effective_at < state["level_since"]:
+            raise RuleViolation("effective-time", "It reached this level later.")
+        interval: timedelta = state["due_at"] - state["level_since"]
+        self._trigger(
+            ev.EscalationForwarded, now, escalation=escalation, level=level + 1,
+            addressed_to=self.escalation_path[level], due_at=effective_at + interval,
+            reason=reason, actor=actor, effective_at=effective_at,
+        )
+
+    def overdue_escalations(self, moment: datetime) -> list[str]:
+        return sorted(
+            key for key, e in self.escalations.items()
+            if e["open"] and e["due_at"] <= moment and e["level"] < len(self.escalation_path)
+        )
+
+    # -- handoffs, status, rules, closing ------------------------------------------------------
+
+    def start_handoff(
+        self, *, handoff: str, item: str, from_person: str, to_person: str, actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.handoffs, handoff, "handoff")
+        if from_person == to_person:
+            raise RuleViolation("handoff-open", "Both sides are the same person.")
+        people.require([from_person, to_person], effective_at, "to")
+        self._trigger(
+            ev.HandoffStarted, now, handoff=handoff, item=item, from_person=from_person,
+            to_person=to_person, actor=actor, effective_at=effective_at,
+        )
+
+    def accept_handoff(
+        self, *, handoff: str, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        state = self._known(self.handoffs, handoff, "handoff")
+        if state["accepted"] or effective_at < state["started_at"]:
+            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted or not started.")
+        self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
+
+    def report_status(
+        self, *, summary: str, running: list[str], blocked: list[str], options: list[str],
+        reported_by: list[str], actor: str, effective_at: datetime, now: datetime,
+        people: People,
+    ) -> None:
+        self._ensure_open()
+        people.require(reported_by, effective_at, "reported_by")
+        self._trigger(
+            ev.StatusReported, now, summary=summary, running=running, blocked=blocked,
+            options=options, reported_by=reported_by, actor=actor, effective_at=effective_at,
+        )
+
+    def adopt_rules(
+        self, *, rule_files: list[dict[str, str]], actor: str, effective_at: datetime,
+        now: datetime,
+    ) -> None:
+        self._ensure_open()
+        self._trigger(
+            ev.RulesAdopted, now, rule_files=rule_files, actor=actor, effective_at=effective_at
+        )
+
+    def close(self, *, outcome: str, actor: str, effective_at: datetime, now: datetime) -> None:
+        self._ensure_open()
+        self._trigger(ev.InitiativeClosed, now, outcome=outcome, actor=actor, effective_at=effective_at)

@@ -1,0 +1,71 @@
+"""The governance rules enforced when a command is given.
+
+Each rule has a stable id (used in errors, logs and the Gherkin features) and a sentence a
+person who never programmed understands. The checks themselves live with the aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    sentence: str
+
+
+_RULES = [
+    Rule("one-accountable-per-area", "responsibilities",
+         "An area has at most one Accountable at a time."),
+    Rule("release-held-role", "responsibilities",
+         "Only a role a person holds at that time can be released, and only once."),
+    Rule("single-assignment", "responsibilities",
+         "A person holds a role in an area at most once at a time."),
+    Rule("tandem-two-units", "tandem",
+         "The lead tandem is exactly two active people from two different units."),
+    Rule("one-tandem", "tandem",
+         "An initiative has at most one lead tandem at a time."),
+    Rule("dissolve-existing-tandem", "tandem",
+         "Only a lead tandem in place at that time can be dissolved."),
+    Rule("options-offered", "options",
+         "A proposal or an escalation offers at least two options with distinct keys."),
+    Rule("decision-options", "options",
+         "A decision records at least two options considered and chooses one of them."),
+    Rule("decision-basis", "basis",
+         "A decision rests on a basis valid when it takes effect: an unrevoked mandate of a "
+         "decider covering its scope, the open escalation it resolves with its addressee among "
+         "the deciders, or the sponsor among the deciders."),
+    Rule("goal-revision-reason", "goal",
+         "A goal revision states a reason."),
+    Rule("goal-agreed-by-tandem", "goal",
+         "Once a lead tandem exists, both partners agree to every goal revision."),
+    Rule("decision-in-force", "decisions",
+         "Only a decision in force can be superseded or revoked, and only once."),
+    Rule("proposal-open", "decisions",
+         "A proposal is answered by one decision; a later answer must supersede it."),
+    Rule("registered-people", "references",
+         "Every person named is registered and was not deactivated when the entry takes effect."),
+    Rule("known-references", "references",
+         "Every id an entry refers to exists in that initiative."),
+    Rule("mandate-in-force", "mandates",
+         "Only a mandate in force can be revoked, and only once."),
+    Rule("criterion-active", "criteria",
+         "Only an active success criterion can be revised, retired or measured."),
+    Rule("handoff-open", "handoffs",
+         "A handoff passes work between two different people and is accepted once."),
+    Rule("escalation-path", "escalations",
+         "An escalation is forwarded only to the next level of the escalation path; at the top "
+         "it cannot be forwarded."),
+    Rule("escalation-open", "escalations",
+         "Only an open escalation can be forwarded or resolved, and it is resolved only by a "
+         "decision."),
+    Rule("initiative-open", "lifecycle",
+         "A closed initiative accepts no further entries."),
+    Rule("effective-time", "lifecycle",
+         "An entry takes effect no more than 5 minutes in the future and not before its "
+         "initiative was opened."),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

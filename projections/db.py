@@ -1,0 +1,218 @@
+"""Storage: `TANDEM_DATABASE_URL` mapped, in this one place, to the eventsourcing library's
+settings and to connections for the read models, on SQLite or PostgreSQL.
+
+SQL in this package is written with `?` placeholders; on PostgreSQL they become `%s`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+Row = dict[str, Any]
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class StorageError(Exception):
+    """The database URL is unusable or the database cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Where Tandem keeps its log and read models."""
+
+    url: str
+    backend: str  # "sqlite" or "postgres"
+    path: str = ""
+    host: str = ""
+    port: int = 5432
+    user: str = ""
+    password: str = ""
+    dbname: str = ""
+    schema: str = "public"
+
+    @classmethod
+    def from_url(cls, url: str) -> Storage:
+        if url.startswith("sqlite:///"):
+            path = url[len("sqlite:///"):]
+            if not path:
+                raise StorageError("A SQLite URL names a file: sqlite:///PATH")
+            return cls(url=url, backend="sqlite", path=path)
+        parsed = urlparse(url)
+        if parsed.scheme in ("postgresql", "postgres"):
+            query = parse_qs(parsed.query)
+            schema = query.get("schema", ["public"])[0]
+            if not SCHEMA_NAME.match(schema):
+                raise StorageError(f"'{schema}' is not a usable PostgreSQL schema name.")
+            return cls(
+                url=url, backend="postgres", host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 5432, user=unquote(parsed.username or "postgres"),
+                password=unquote(parsed.password or ""),
+                dbname=(parsed.path or "/").lstrip("/") or "postgres", schema=schema,
+            )
+        raise StorageError(
+            f"Unsupported database URL '{url}': use sqlite:///PATH or "
+            "postgresql://user:pass@host:port/db"
+        )
+
+    @property
+    def events_table(self) -> str:
+        return "stored_events" if self.backend == "sqlite" else f"{self.schema}.tandem_events"
+
+    @property
+    def position_column(self) -> str:
+        return "rowid" if self.backend == "sqlite" else "notification_id"
+
+    def library_env(self, create_table: bool = False) -> dict[str, str]:
+        """The eventsourcing library's settings for this database."""
+        env = {"CREATE_TABLE": "y" if create_table else "n"}
+        if self.backend == "sqlite":
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": self.path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        else:
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": self.dbname,
+                "POSTGRES_HOST": self.host,
+                "POSTGRES_PORT": str(self.port),
+                "POSTGRES_USER": self.user,
+                "POSTGRES_PASSWORD": self.password,
+                "POSTGRES_SCHEMA": self.schema,
+                "POSTGRES_POOL_SIZE": "4",
+                "POSTGRES_MAX_OVERFLOW": "16",
+                "POSTGRES_CONNECT_TIMEOUT": "5",
+                "POSTGRES_LOCK_TIMEOUT": "30",
+            }
+        return env
+
+    def display(self) -> str:
+        if self.backend == "sqlite":
+            return f"SQLite file {self.path}"
+        return f"PostgreSQL {self.user}@{self.host}:{self.port}/{self.dbname} (schema {self.schema})"
+
+
+class Connection:
+    """A database connection with one SQL style (`?`) on both backends."""
+
+    def __init__(self, raw: Any, backend: str):
+        self.raw = raw
+        self.backend = backend
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.backend == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.raw.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.backend == "postgres":
+            with self.raw.cursor() as cursor:
+                cursor.executemany(self._sql(sql), rows)
+        else:
+            self.raw.executemany(sql, rows)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [dict(row) for row in self.execute(sql, params).fetchall()]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        if row is None:
+            return None
+        return row[0] if self.backend == "sqlite" else next(iter(row.values()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock at once."""
+        if self.backend == "sqlite":
+            self.raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.raw.execute("ROLLBACK")
+                raise
+            self.raw.execute("COMMIT")
+        else:
+            with self.raw.transaction():
+                yield self
+
+
+class Database:
+    """Connections to the read-model tables, one per thread on SQLite, pooled on PostgreSQL."""
+
+    def __init__(self, storage: Storage):
+        self.storage = storage
+        self.backend = storage.backend
+        self._local = threading.local()
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def _sqlite(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            Path(self.storage.path).parent.mkdir(parents=True, exist_ok=True)
+            raw = sqlite3.connect(self.storage.path, timeout=30, isolation_level=None,
+                                  check_same_thread=False)
+            raw.row_factory = sqlite3.Row
+            raw.execute("PRAGMA busy_timeout = 30000")
+            conn = Connection(raw, "sqlite")
+            self._local.conn = conn
+        return conn
+
+    def _postgres_pool(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from psycopg.rows import dict_row
+                from psycopg_pool import ConnectionPool
+
+                s = self.storage
+                self._pool = ConnectionPool(
+                    conninfo="", min_size=1, max_size=8, open=True, timeout=30,
+                    kwargs={
+                        "host": s.host, "port": s.port, "user": s.user, "password": s.password,
+                        "dbname": s.dbname, "autocommit": True, "row_factory": dict_row,
+                        "options": f"-c search_path={s.schema}", "connect_timeout": 5,
+                    },
+                )
+            return self._pool
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        if self.backend == "sqlite":
+            yield self._sqlite()
+            return
+        try:
+            pool = self._postgres_pool()
+            with pool.connection() as raw:
+                yield Connection(raw, "postgres")
+        except Exception as error:
+            from psycopg import OperationalError
+            from psycopg_pool import PoolTimeout
+
+            if isinstance(error, (OperationalError, PoolTimeout)):
+                raise StorageError(f"Cannot reach {self.storage.display()}: {error}") from error
+            raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.raw.close()
+            self._local.conn = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -1,0 +1,166 @@
+"""Keeps the read models up to date with the event log.
+
+Each projection writes its rows and its log position in the same transaction. One pass reads a
+batch of stored events once, decodes each once, and hands it to every projection still behind
+it; events a projection does not care about still advance its position. On PostgreSQL the
+tracking rows are locked (`FOR UPDATE`), on SQLite the write lock is taken at `BEGIN`, so
+several processes catching up at once never apply an event twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from projections.db import Connection, Database
+from projections.envelope import Envelope
+
+BATCH = 500
+SUBJECT_EVENTS = {"UnitRegistered": "unit", "PersonRegistered": "person",
+                  "InitiativeOpened": "initiative"}
+
+CREATE_TRACKING = (
+    "CREATE TABLE IF NOT EXISTS tandem_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+CREATE_SUBJECTS = (
+    "CREATE TABLE IF NOT EXISTS tandem_subjects "
+    "(originator_id TEXT PRIMARY KEY, kind TEXT NOT NULL, slug TEXT NOT NULL)"
+)
+INSERT_TRACKING = "INSERT INTO tandem_tracking (name, position) VALUES (?, 0)"
+SELECT_TRACKING = "SELECT name, position FROM tandem_tracking ORDER BY name"
+SELECT_TRACKING_LOCKED = SELECT_TRACKING + " FOR UPDATE"
+UPDATE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE name = ?"
+INSERT_SUBJECT = (
+    "INSERT INTO tandem_subjects (originator_id, kind, slug) VALUES (?, ?, ?) "
+    "ON CONFLICT (originator_id) DO NOTHING"
+)
+SELECT_SUBJECTS = "SELECT originator_id, kind, slug FROM tandem_subjects"
+
+
+class Projection(Protocol):
+    """A read model: its tables, and how one event changes them."""
+
+    name: str
+    ddl: Sequence[str]
+    tables: Sequence[str]
+
+    def apply(self, tx: Connection, event: Envelope, raw: StoredEvent) -> None: ...
+
+
+def select_events_sql(db: Database) -> str:
+    storage = db.storage
+    return (
+        f"SELECT {storage.position_column} AS position, originator_id, originator_version, "  # noqa: S608 - identifiers from settings
+        f"topic, state FROM {storage.events_table} WHERE {storage.position_column} > ? "
+        f"ORDER BY {storage.position_column} LIMIT ?"
+    )
+
+
+def stored_event(row: dict[str, Any]) -> StoredEvent:
+    originator = row["originator_id"]
+    return StoredEvent(
+        originator_id=originator if isinstance(originator, UUID) else UUID(str(originator)),
+        originator_version=int(row["originator_version"]),
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )
+
+
+class Runner:
+    """Catches the projections up with the log, in batches, one transaction per batch."""
+
+    def __init__(self, db: Database, decode: Callable[[StoredEvent], Any],
+                 projections: Sequence[Projection]):
+        self.db = db
+        self.decode = decode
+        self.projections = list(projections)
+        self.select_events = select_events_sql(db)
+        self._subjects: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()
+        self.listeners: list[Callable[[int], None]] = []
+
+    def create_schema(self, conn: Connection) -> None:
+        conn.execute(CREATE_TRACKING)
+        conn.execute(CREATE_SUBJECTS)
+        known = {row["name"] for row in conn.all(SELECT_TRACKING)}
+        for projection in self.projections:
+            for statement in projection.ddl:
+                conn.execute(statement)
+            if projection.name not in known:
+                conn.execute(INSERT_TRACKING, (projection.name,))
+
+    def subject(self, conn: Connection, originator_id: str) -> tuple[str, str] | None:
+        if originator_id not in self._subjects:
+            self._subjects.update(
+                {row["originator_id"]: (row["kind"], row["slug"]) for row in conn.all(SELECT_SUBJECTS)}
+            )
+        return self._subjects.get(originator_id)
+
+    def positions(self) -> dict[str, int]:
+        with self.db.connect() as conn:
+            return {row["name"]: int(row["position"]) for row in conn.all(SELECT_TRACKING)}
+
+    def catch_up(self, progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
+        """Apply every event not yet applied; returns how many events were read."""
+        total = 0
+        with self._lock:
+            while True:
+                read = self._one_batch(batch)
+                if not read:
+                    break
+                total += read
+                if progress is not None:
+                    progress(read)
+        return total
+
+    def _one_batch(self, batch: int) -> int:
+        with self.db.connect() as conn, conn.transaction():
+            locked = SELECT_TRACKING_LOCKED if conn.backend == "postgres" else SELECT_TRACKING
+            positions = {row["name"]: int(row["position"]) for row in conn.all(locked)}
+            behind = [p for p in self.projections if p.name in positions]
+            if not behind:
+                return 0
+            start = min(positions[p.name] for p in behind)
+            rows = conn.all(self.select_events, (start, batch))
+            if not rows:
+                return 0
+            for row in rows:
+                self._apply(conn, row, behind, positions)
+            last = int(rows[-1]["position"])
+            for projection in behind:
+                if positions[projection.name] < last:
+                    conn.execute(UPDATE_TRACKING, (last, projection.name))
+            return len(rows)
+
+    def _apply(self, conn: Connection, row: dict[str, Any], projections: list[Projection],
+               positions: dict[str, int]) -> None:
+        raw = stored_event(row)
+        event = self.decode(raw)
+        originator = str(raw.originator_id)
+        kind = SUBJECT_EVENTS.get(type(event).__name__)
+        if kind is not None:
+            slug = getattr(event, kind)
+            conn.execute(INSERT_SUBJECT, (originator, kind, slug))
+            self._subjects[originator] = (kind, slug)
+        subject = self.subject(conn, originator)
+        initiative = subject[1] if subject and subject[0] == "initiative" else None
+        envelope = Envelope.from_event(int(row["position"]), event, initiative, subject)
+        envelope.topic = raw.topic
+        for projection in projections:
+            if positions[projection.name] < envelope.position:
+                projection.apply(conn, envelope, raw)
+
+    def rebuild(self, names: Sequence[str] | None = None,
+                progress: Callable[[int], None] | None = None) -> int:
+        """Drop the rows of the named projections (all by default) and replay the log."""
+        chosen = [p for p in self.projections if names is None or p.name in names]
+        with self._lock, self.db.connect() as conn, conn.transaction():
+            for projection in chosen:
+                for table in projection.tables:
+                    conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
+                conn.execute(UPDATE_TRACKING, (0, projection.name))
+        return self.catch_up(progress)
