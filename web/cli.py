@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -20,7 +21,7 @@ from web.system import NotInitialised, Tandem
 
 CLI_ACTOR = "tandem-cli"
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _open(args: argparse.Namespace) -> Tandem:
@@ -221,12 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(as 'tandem-sweep'); safe to run from cron")
     s.set_defaults(run=cmd_sweep)
 
-    for extend in EXTENSIONS:
-        extend(sub)
+    for name in EXTENSION_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
-EXTENSIONS: list[Callable[[Any], None]] = []
+EXTENSION_MODULES = ("web.serve", "web.audit_cli", "web.rules_cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

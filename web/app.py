@@ -1,0 +1,22 @@
+"""The web application: the JSON API under /api and the pages, over one Tandem system."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web.settings import Settings
+from web.system import Tandem
+
+
+def create_app(settings: Settings | None = None, tandem: Tandem | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    system = tandem or Tandem(settings)
+    app = FastAPI(title="Tandem", version="0.1.0",
+                  description="An event-sourced decision log for cross-unit initiatives.")
+    app.state.tandem = system
+    from web import api, audit_api, pages
+
+    api.install(app)
+    audit_api.install(app)
+    pages.install(app)
+    return app
