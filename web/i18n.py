@@ -1,0 +1,118 @@
+"""Languages of the pages: message catalogues (Babel .po files, read at start-up), the
+language negotiation (a switch in the header, else Accept-Language) and date formatting."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date, datetime, timezone
+from functools import cache
+from gettext import NullTranslations
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES = ("en", "de")
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANG_COOKIE = "tandem_lang"
+
+_current: ContextVar[str] = ContextVar("tandem_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional marker for extraction
+    """Mark a string for the catalogue without translating it yet."""
+    return message
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The catalogue of a language, compiled in memory from its .po file."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(fp=compiled)
+
+
+def use(language: str) -> None:
+    """Make `language` the one templates and `gettext` render in (for this request)."""
+    _current.set(language if language in LOCALES else DEFAULT)
+
+
+def current() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def negotiate(chosen: str | None, accept_language: str | None) -> str:
+    """The language: the explicit choice if supported, else the best Accept-Language match."""
+    if chosen in LOCALES:
+        return chosen  # type: ignore[return-value]
+    weighted = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            weighted.append((quality, tag.split("-")[0].lower()))
+    for _quality, tag in sorted(weighted, key=lambda w: -w[0]):
+        if tag in LOCALES:
+            return tag
+    return DEFAULT
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    else:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def day(value: object, style: str = "medium") -> str:
+    """A date for people, in the current language (UTC)."""
+    moment = _moment(value)
+    return format_date(moment.date(), format=style, locale=current()) if moment else ""
+
+
+def day_long(value: object) -> str:
+    moment = _moment(value)
+    return format_date(moment.date(), format="full", locale=current()) if moment else ""
+
+
+def when(value: object) -> str:
+    """A date and time for people, in the current language (UTC)."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    moment = moment.astimezone(timezone.utc)
+    return (f"{format_date(moment.date(), format='medium', locale=current())} "
+            f"{format_time(moment.time(), format='short', locale=current())}")
+
+
+def language_name(code: str) -> str:
+    return Locale.parse(code).get_display_name(code).capitalize()
