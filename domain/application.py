@@ -72,7 +72,7 @@ class TandemApplication(Application[Any]):
 
     def find(self, cls: type[A], aggregate_id: Any) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None

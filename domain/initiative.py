@@ -197,7 +197,7 @@ class Initiative(Aggregate):
     ) -> None:
         self._ensure_open()
         people.require([person], effective_at, "person")
-        for start, end in self.spans(area, person, role):
+        for _start, end in self.spans(area, person, role):
             if end is None or end > effective_at:
                 raise RuleViolation(
                     "single-assignment", f"{person} already holds {role} in '{area}'."

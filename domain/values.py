@@ -53,9 +53,20 @@ def text(value: object, field: str, *, required: bool = True) -> str:
     value = value.strip()
     if required and not value:
         raise InvalidInput("This field must not be empty.", field=field)
+    if "\x00" in value or not value.isprintable() and _unencodable(value):
+        raise InvalidInput("Text may not contain NUL characters or unpaired surrogates.",
+                           field=field)
     if len(value) > MAX_TEXT:
         raise InvalidInput(f"At most {MAX_TEXT} characters.", field=field)
     return value
+
+
+def _unencodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def texts(values: object, field: str) -> list[str]:

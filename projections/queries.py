@@ -13,8 +13,13 @@ from typing import Any
 from domain.errors import InvalidInput, NotFound
 from projections.db import Database
 from projections.directory import (
-    SELECT_INITIATIVE, SELECT_INITIATIVES, SELECT_PEOPLE, SELECT_PERSON, SELECT_TOKEN,
-    SELECT_UNITS, initiative_row,
+    SELECT_INITIATIVE,
+    SELECT_INITIATIVES,
+    SELECT_PEOPLE,
+    SELECT_PERSON,
+    SELECT_TOKEN,
+    SELECT_UNITS,
+    initiative_row,
 )
 from projections.envelope import Envelope, db_time, iso
 from projections.state import fold, matrix
@@ -85,7 +90,8 @@ class ReadModels:
         self._state_cache: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def now(self) -> datetime:
-        return self.clock()  # type: ignore[no-any-return]
+        moment: datetime = self.clock()
+        return moment
 
     def envelope(self, e: Envelope) -> dict[str, Any]:
         return e.as_dict(self.backdated_after)
@@ -128,7 +134,7 @@ class ReadModels:
         now = self.now()
         result = []
         for row in rows:
-            state = self.state(row["initiative"])
+            state = self.state(str(row["initiative"]))
             escalations = [e for e in state["escalations"].values() if e["status"] == "open"]
             last_status = (state["last_status"] or {}).get("effective_at")
             gap = (now - datetime.fromisoformat(last_status)).days if last_status else None

@@ -10,8 +10,8 @@ Data = dict[str, Any]
 
 def _people(values: Any) -> str:
     if isinstance(values, str):
-        return values
-    names = list(values or [])
+        return str(values)
+    names = [str(name) for name in values or []]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]

@@ -180,3 +180,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.include_router(api_writes.router)
     app.include_router(api_reads.router)
+    app.include_router(api_reads.health)

@@ -8,7 +8,6 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,7 +19,7 @@ from web.settings import Settings
 from web.system import NotInitialised, Tandem
 
 CLI_ACTOR = "tandem-cli"
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 

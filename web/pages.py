@@ -1,9 +1,122 @@
-"""The server-rendered pages."""
+"""The server-rendered pages: a thin Jinja2 view over the same application and query functions
+the API uses. This module holds the shared plumbing (templates, language, login, rendering);
+the routes live in pages_login, pages_read and pages_record."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from domain.errors import InvalidInput, NotFound
+from projections.queries import ReadModels
+from web import i18n
+from web.auth import Principal
+from web.i18n import gettext as _
+from web.pages_session import Session, Sessions, principal_of, session_secret
+from web.pages_views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.system import Tandem
+
+HERE = Path(__file__).parent
+Build = Callable[[ReadModels, Principal], dict[str, Any]]
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(["html", "svg"]),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        day=i18n.day, day_long=i18n.day_long, when=i18n.when,
+        event_label=lambda t: _(EVENT_LABELS.get(t, t)),
+        raci=lambda r: _(RACI.get(r, r)), status=lambda s: _(STATUS.get(s, s)),
+        basis=lambda k: _(BASIS.get(k, k)), q=lambda s: quote(str(s), safe=""),
+    )
+    return env
+
+
+class Pages:
+    """What the page routes share: the system, the templates and the session cookie."""
+
+    def __init__(self, tandem: Tandem):
+        self.tandem = tandem
+        self.templates = Jinja2Templates(env=environment())
+        self.sessions = Sessions(session_secret(tandem.settings))
+        self.secure_cookies = tandem.settings.base_url.startswith("https://")
+
+
+def pages(request: Request) -> Pages:
+    found: Pages = request.app.state.pages
+    return found
+
+
+def language(request: Request) -> str:
+    """Choose and activate the request's language: ?lang=, the header switch's cookie, or
+    Accept-Language."""
+    chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANG_COOKIE)
+    lang = i18n.negotiate(chosen, request.headers.get("accept-language"))
+    i18n.use(lang)
+    request.state.lang = lang
+    return lang
+
+
+def login_state(request: Request) -> tuple[Principal | None, Session | None]:
+    p = pages(request)
+    session = p.sessions.load(request)
+    return principal_of(p.tandem.read, session), session
+
+
+def here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
+           user: Principal | None = None, session: Session | None = None) -> Response:
+    lang = getattr(request.state, "lang", None) or language(request)
+    base = {
+        "user": user, "csrf": session.csrf if session else "", "lang": lang,
+        "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
+        "here": here(request), "can_write": bool(user and user.can_write),
+    }
+    return pages(request).templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status)
+
+
+def to_login(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={quote(here(request), safe='')}", status_code=303)
+
+
+def show(request: Request, template: str, build: Build) -> Response:
+    """A page that needs a login: build its context from the read models and render it."""
+    language(request)
+    user, session = login_state(request)
+    if user is None:
+        return to_login(request)
+    try:
+        context = build(pages(request).tandem.read, user)
+    except NotFound as error:
+        return render(request, "error.html", {"title": _("Not found"), "message": error.detail},
+                      404, user, session)
+    except InvalidInput as error:
+        return render(request, "error.html", {"title": _("Invalid request"),
+                                              "message": _(error.detail)}, 400, user, session)
+    return render(request, template, context, 200, user, session)
 
 
 def install(app: FastAPI) -> None:
     """Register the page routes on the app."""
+    from web import pages_login, pages_read, pages_record
+
+    app.state.pages = Pages(app.state.tandem)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages_login.router)
+    app.include_router(pages_read.router)
+    app.include_router(pages_record.router)

@@ -9,10 +9,12 @@ from typing import Any
 from domain.application import TandemApplication, system_clock
 from projections.db import Database, StorageError
 from projections.directory import DirectoryProjection
+from projections.ledger import LedgerProjection
 from projections.queries import ReadModels
 from projections.registers import DecisionProjection, EscalationProjection, ResponsibilityProjection
 from projections.runner import Projection, Runner
 from projections.timeline import TimelineProjection
+from web.audit_service import checkpoint_if_due
 from web.settings import Settings
 
 CHECK_INITIALISED = "SELECT COUNT(*) FROM tandem_tracking"
@@ -24,7 +26,7 @@ class NotInitialised(Exception):
 
 def projections() -> list[Projection]:
     return [DirectoryProjection(), TimelineProjection(), ResponsibilityProjection(),
-            DecisionProjection(), EscalationProjection()]
+            DecisionProjection(), EscalationProjection(), LedgerProjection()]
 
 
 class Tandem:
@@ -68,7 +70,9 @@ class Tandem:
             return False
 
     def catch_up(self) -> int:
-        return self.runner.catch_up()
+        count = self.runner.catch_up()
+        checkpoint_if_due(self)
+        return count
 
     def record(self, command: str, **kwargs: Any) -> list[dict[str, Any]]:
         """Run one application command, bring the read models up to date, return envelopes."""

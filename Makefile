@@ -1,0 +1,45 @@
+# Tandem — the two commands of the Quickstart, and a few helpers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DB     ?= tandem.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export TANDEM_DATABASE_URL ?= sqlite:///$(DB)
+
+.PHONY: run test install lint typecheck bench screenshots clean
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the demo story on the embedded SQLite database, served at http://$(HOST):$(PORT)
+run: $(STAMP)
+	@if [ ! -f "$(DB)" ]; then \
+	  $(BIN)/tandem init --admin-id admin --admin-name "Tandem Admin" --admin-unit it --admin-unit-name IT > /dev/null && \
+	  $(BIN)/tandem demo; \
+	fi
+	@$(BIN)/tandem serve --host $(HOST) --port $(PORT) --login-link kathi
+
+## test: the whole suite on SQLite and PostgreSQL
+test: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/mypy domain projections
+	@$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@$(BIN)/python -m bench $(BENCH_ARGS)
+
+screenshots: $(STAMP)
+	@$(BIN)/python docs/screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

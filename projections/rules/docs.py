@@ -1,0 +1,48 @@
+"""Render docs/rules.md from the registered steps: `python -m projections.rules.docs > docs/rules.md`."""
+
+from __future__ import annotations
+
+from projections.rules import engine  # noqa: F401 - registers every step
+from projections.rules.history import KINDS
+from projections.rules.registry import STEPS
+
+HEADER = """# Governance rules: the step vocabulary
+
+Generated from the step definitions in `projections/rules/` by
+`python -m projections.rules.docs > docs/rules.md`; a test keeps it in step. Do not edit by hand.
+
+Rules are Gherkin feature files. `tandem check-rules PATH...` judges the recorded history
+against them: exit 0 when every rule holds, 1 when one is violated, 2 when a file cannot be
+used (a syntax error, a step no definition matches). Scenario Outlines, Backgrounds, Rules and
+tags work as in any Gherkin tool; a scenario tagged `@warning` reports its violations without
+failing, `@skip` (or `@ignore`) is not run.
+
+In the templates, `{n}` is a whole number, `{initiative}` an initiative id, `{start}` and
+`{end}` ISO dates (or times; a date means the start or end of that day), `{scope}` a scope
+path such as `technology/ordering`, and `{kind}` one of: KINDS. `[...]` is optional. A day is
+24 hours. A Then judges what the Given before it selected; Thens over the initiative follow
+any Given, whose window (if any) limits the period judged.
+"""
+
+
+def render() -> str:
+    lines = [HEADER.replace("KINDS", ", ".join(KINDS))]
+    sections = [("Given: what a rule looks at", lambda s: s.keyword == "Given")]
+    for over in ("decisions", "escalations", "status reports", "mandates", "handoffs"):
+        sections.append((f"Then, over {over}",
+                         lambda s, o=over: s.keyword == "Then" and o in s.over))  # type: ignore[misc]
+    sections.append(("Then, over the initiative", lambda s: s.over == ("*",)))
+    for title, wanted in sections:
+        lines.append(f"## {title}\n")
+        for definition in (s for s in STEPS if wanted(s)):
+            lines.append(f"### `{definition.keyword} {definition.template}`\n")
+            lines.append(" ".join(definition.doc.split()) + "\n")
+            if definition.over != ("*",) and definition.keyword == "Then":
+                lines.append(f"Judges: {', '.join(definition.over)}.\n")
+            lines += [f"    {definition.keyword} {example}" for example in definition.examples]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,69 @@
+"""A real Tandem server for end-to-end tests: `tandem serve` in a subprocess on 127.0.0.1.
+
+The port is chosen by binding port 0; the helper waits for /healthz and stops the server
+afterwards (terminate, then kill).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
+    """Yields the base URL of a `tandem serve` process on the given database."""
+    port = free_port()
+    command = [sys.executable, "-m", "web.cli", "--db", database_url, "serve",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+               "--log-level", "warning"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty server never blocks
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[str], log: IO[str]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"tandem serve exited with {process.returncode}:\n{log.read()}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"tandem serve did not become healthy within {STARTUP_SECONDS} s")

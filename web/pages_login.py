@@ -1,0 +1,105 @@
+"""Login with an API token, logout, the language switch, and login links for `make run`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from web import i18n
+from web.auth import authenticate
+from web.i18n import gettext as _
+from web.pages import language, login_state, pages, render
+from web.pages_session import Session, csrf_ok, safe_next
+from web.system import Tandem
+
+router = APIRouter(include_in_schema=False)
+LINK_ACTOR = "tandem-cli"
+
+
+def login_link(tandem: Tandem, person: str, next_path: str = "/") -> str:
+    """A URL that logs `person` in: it carries a fresh API token for them (only the token's
+    digest is stored; the link logs in like the token does, until the token is revoked)."""
+    token, _recordings = tandem.app.issue_token(actor=LINK_ACTOR, person=person)
+    tandem.catch_up()
+    query = urlencode({"token": token, "next": next_path})
+    return f"{tandem.settings.base_url.rstrip('/')}/login?{query}"
+
+
+def _logged_in(request: Request, person: str, target: str) -> Response:
+    response = RedirectResponse(safe_next(target), status_code=303)
+    pages(request).sessions.save(response, Session.fresh(person), pages(request).secure_cookies)
+    return response
+
+
+def _login_form(request: Request, session: Session, error: str = "", status: int = 200,
+                target: str = "/") -> Response:
+    response = render(request, "login.html", {"title": _("Log in"), "error": error,
+                                              "next": safe_next(target)},
+                      status, None, session)
+    pages(request).sessions.save(response, session, pages(request).secure_cookies)
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    language(request)
+    target = request.query_params.get("next", "/")
+    token = request.query_params.get("token")
+    user, session = login_state(request)
+    if token:  # a login link
+        principal = authenticate(pages(request).tandem.read, token)
+        if principal is not None:
+            return _logged_in(request, principal.person, target)
+        return _login_form(request, session or Session.fresh(),
+                           _("This token is not valid or its person is deactivated."), 401,
+                           target)
+    if user is not None:
+        return RedirectResponse(safe_next(target), status_code=303)
+    return _login_form(request, session or Session.fresh(), target=target)
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    form = await request.form()
+
+    def submit() -> Response:
+        language(request)
+        _user, session = login_state(request)
+        target = str(form.get("next") or "/")
+        if not csrf_ok(session, form.get("csrf")):
+            return _login_form(request, Session.fresh(),
+                               _("The form had expired. Please try again."), 403, target)
+        principal = authenticate(pages(request).tandem.read, str(form.get("token") or ""))
+        if principal is None:
+            return _login_form(request, session or Session.fresh(),
+                               _("This token is not valid or its person is deactivated."), 401,
+                               target)
+        return _logged_in(request, principal.person, target)
+
+    return await run_in_threadpool(submit)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    _user, session = login_state(request)
+    if not csrf_ok(session, form.get("csrf")):
+        return RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/login", status_code=303)
+    pages(request).sessions.clear(response)
+    return response
+
+
+@router.get("/language/{code}")
+def switch_language(request: Request, code: str) -> Response:
+    """The header's language switch: remembers the choice in a cookie, returns to the page."""
+    target = safe_next(request.query_params.get("next", "/"))
+    response = RedirectResponse(target, status_code=303)
+    if code in i18n.LOCALES:
+        response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
+                            httponly=True)
+    return response
+
