@@ -8,8 +8,12 @@ person); the recording time comes from the service's clock, never from the calle
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+import time
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -24,7 +28,8 @@ from domain.initiative import Initiative
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Aggregate)
-ATTEMPTS = 5
+ATTEMPTS = 8
+BACKOFF_SECONDS = 0.005
 SYSTEM_ACTORS = ("tandem-cli", "tandem-sweep")
 
 
@@ -67,6 +72,7 @@ class TandemApplication(Application[Any]):
         super().__init__(env)
         self.clock = clock
         self.people = _Directory(self)
+        self._batches = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -90,7 +96,7 @@ class TandemApplication(Application[Any]):
         self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
     ) -> list[Recording[Any]]:
         """Load, apply the command, save; retry when another writer got there first."""
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
             aggregate = self.find(cls, aggregate_id)
             if aggregate is None:
                 raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
@@ -98,13 +104,47 @@ class TandemApplication(Application[Any]):
             try:
                 return self.save(aggregate)
             except IntegrityError:
-                continue
+                # jittered backoff, so that writers who collided do not collide again at once
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
         raise Conflict(f"The {what} '{key}' kept changing concurrently; try again.")
+
+    @contextmanager
+    def batch(self, initiative: str) -> Iterator[list[Recording[Any]]]:
+        """Record many commands on one initiative in one transaction (the bulk path).
+
+        Each command inside is checked against the rules in order, exactly as on its own; the
+        events are saved together when the block ends, and nothing is saved if it raises.
+        """
+        iid = v.slug(initiative, "initiative")
+        aggregate = self.find(Initiative, Initiative.id_for(iid))
+        if aggregate is None:
+            raise NotFound(f"There is no initiative '{iid}'.", rule="known-references")
+        recordings: list[Recording[Any]] = []
+        self._batches.current = (iid, aggregate)
+        try:
+            yield recordings
+        finally:
+            self._batches.current = None
+        try:
+            recordings.extend(self.save(aggregate))
+        except IntegrityError:
+            raise Conflict(f"The initiative '{iid}' changed concurrently; try again.") from None
 
     def _in_initiative(
         self, initiative: str, command: Callable[[Initiative, datetime], None]
     ) -> list[Recording[Any]]:
         iid = v.slug(initiative, "initiative")
+        current = getattr(self._batches, "current", None)
+        if current is not None and current[0] == iid:
+            aggregate: Initiative = current[1]
+            pending = len(aggregate.pending_events)
+            try:
+                command(aggregate, self._now())
+            except Exception:
+                if len(aggregate.pending_events) != pending:  # a command never half-applies
+                    raise RuntimeError("a refused command triggered events") from None
+                raise
+            return []
         return self._change(
             Initiative, Initiative.id_for(iid), "initiative", iid,
             lambda agg: command(agg, self._now()),
