@@ -49,8 +49,14 @@ class _Directory:
 
     def require(self, ids: Sequence[str], at: datetime, field: str) -> Mapping[str, Person]:
         found = {}
+        cache: dict[str, Person | None] | None = getattr(self.app._batches, "people", None)
         for pid in ids:
-            person = self.app.find(Person, Person.id_for(pid))
+            if cache is not None and pid in cache:
+                person = cache[pid]
+            else:
+                person = self.app.find(Person, Person.id_for(pid))
+                if cache is not None:
+                    cache[pid] = person
             if person is None:
                 raise RuleViolation("registered-people", f"'{pid}' is not registered.")
             if not person.active_at(at):
@@ -121,10 +127,12 @@ class TandemApplication(Application[Any]):
             raise NotFound(f"There is no initiative '{iid}'.", rule="known-references")
         recordings: list[Recording[Any]] = []
         self._batches.current = (iid, aggregate)
+        self._batches.people = {}  # people read once per batch: one unit of work
         try:
             yield recordings
         finally:
             self._batches.current = None
+            self._batches.people = None
         try:
             recordings.extend(self.save(aggregate))
         except IntegrityError:

@@ -30,7 +30,8 @@ SELECT_LATEST = (
 )
 SELECT_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM tandem_checkpoints"
 INSERT_CHECKPOINT = (
-    "INSERT INTO tandem_checkpoints (seq, size, root, issued_at, note) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO tandem_checkpoints (seq, size, root, issued_at, note) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (seq) DO NOTHING"  # two writers issuing at once: one checkpoint suffices
 )
 SELECT_LEDGER_POSITION = "SELECT position FROM tandem_tracking WHERE name = ?"
 BATCH = 5000

@@ -46,9 +46,11 @@ SELECT_LEAF_BY_POSITION = "SELECT idx, leaf FROM tandem_ledger_leaves WHERE posi
 SELECT_LEAF_BY_INDEX = "SELECT idx, position, leaf FROM tandem_ledger_leaves WHERE idx = ?"
 
 
-def canonical_bytes(position: int, originator_id: UUID, version: int, topic: str,
+def canonical_bytes(position: int, originator_id: UUID | str, version: int, topic: str,
                     state: bytes) -> bytes:
     """The bytes a leaf commits to; docs/audit.md spells the layout out for auditors."""
+    if not isinstance(originator_id, UUID):
+        originator_id = UUID(originator_id)
     topic_bytes = topic.encode("utf-8")
     return (struct.pack(">Q", position) + originator_id.bytes + struct.pack(">Q", version)
             + struct.pack(">I", len(topic_bytes)) + topic_bytes
@@ -70,7 +72,7 @@ class LeafFacts:
     def of(cls, position: int, raw: StoredEvent) -> LeafFacts:
         leaf = merkle.leaf_hash(canonical_bytes(position, raw.originator_id,
                                                 raw.originator_version, raw.topic, raw.state))
-        return cls(position, leaf, raw.originator_id.hex, raw.originator_version, raw.topic,
+        return cls(position, leaf, UUID(str(raw.originator_id)).hex, raw.originator_version, raw.topic,
                    hashlib.sha256(raw.state).hexdigest())
 
     @classmethod
@@ -101,16 +103,32 @@ class LedgerProjection:
     ddl = LEDGER_DDL
     tables = ("tandem_ledger_leaves", "tandem_ledger_nodes")
 
+    def __init__(self) -> None:
+        self._size: int | None = None
+        self._recent: dict[tuple[int, int], bytes] = {}
+
+    def begin(self, tx: Connection) -> None:
+        """Read the tree size once per batch; subtrees made in the batch stay in memory."""
+        self._size = ledger_size(tx)
+        self._recent = {}
+
+    def _hash(self, tx: Connection, height: int, idx: int) -> bytes:
+        known = self._recent.get((height, idx))
+        return known if known is not None else stored_hash(tx, height, idx)
+
     def apply(self, tx: Connection, event: Envelope, raw: StoredEvent) -> None:
         facts = LeafFacts.of(event.position, raw)
-        index = ledger_size(tx)
+        index = ledger_size(tx) if self._size is None else self._size
+        self._size = index + 1
         tx.execute(INSERT_LEAF, (index, facts.position, facts.leaf.hex(), facts.originator_id,
                                  facts.version, facts.topic, facts.state_digest))
+        self._recent[(0, index)] = facts.leaf
         height, current, count = 0, facts.leaf, index + 1
         while count % (2 << height) == 0:
-            left = stored_hash(tx, height, (count >> height) - 2)
+            left = self._hash(tx, height, (count >> height) - 2)
             current = merkle.node_hash(left, current)
             height += 1
+            self._recent[(height, (count >> height) - 1)] = current
             tx.execute(INSERT_NODE, (height, (count >> height) - 1, current.hex()))
 
 

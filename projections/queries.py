@@ -293,7 +293,7 @@ class ReadModels:
                            "AND p.initiative = d.initiative AND p.decision = d.decision)")
             params.append(person)
         if scope and scope != "*":
-            clauses.append("(d.scope = ? OR d.scope LIKE ?)")
+            clauses.append("(d.scope = ? OR d.scope LIKE ? ESCAPE '\\')")
             params += [scope, scope.replace("%", "").replace("_", "\\_") + "/%"]
         if status:
             clauses.append("d.status = ?")

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from projections.db import Connection, Database
+from projections.db import BufferedConnection, Connection, Database
 from projections.envelope import Envelope
 
 BATCH = 500
@@ -34,6 +34,7 @@ INSERT_TRACKING = "INSERT INTO tandem_tracking (name, position) VALUES (?, 0)"
 SELECT_TRACKING = "SELECT name, position FROM tandem_tracking ORDER BY name"
 SELECT_TRACKING_LOCKED = SELECT_TRACKING + " FOR UPDATE"
 UPDATE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE name = ?"
+ADVANCE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE position < ?"
 INSERT_SUBJECT = (
     "INSERT INTO tandem_subjects (originator_id, kind, slug) VALUES (?, ?, ?) "
     "ON CONFLICT (originator_id) DO NOTHING"
@@ -49,6 +50,12 @@ class Projection(Protocol):
     tables: Sequence[str]
 
     def apply(self, tx: Connection, event: Envelope, raw: StoredEvent) -> None: ...
+
+
+class Batched(Protocol):
+    """A projection that reads what it needs once per batch (optional)."""
+
+    def begin(self, tx: Connection) -> None: ...
 
 
 def select_events_sql(db: Database) -> str:
@@ -100,6 +107,17 @@ class Runner:
             )
         return self._subjects.get(originator_id)
 
+    def envelope_of(self, recording: Any) -> Envelope:
+        """The envelope of an event just recorded (its subject is known once caught up)."""
+        event = recording.domain_event
+        originator = str(event.originator_id)
+        subject = self._subjects.get(originator)
+        if subject is None:
+            with self.db.connect() as conn:
+                subject = self.subject(conn, originator)
+        initiative = subject[1] if subject and subject[0] == "initiative" else None
+        return Envelope.from_event(recording.notification.id, event, initiative, subject)
+
     def positions(self) -> dict[str, int]:
         with self.db.connect() as conn:
             return {row["name"]: int(row["position"]) for row in conn.all(SELECT_TRACKING)}
@@ -110,11 +128,11 @@ class Runner:
         with self._lock:
             while True:
                 read = self._one_batch(batch)
-                if not read:
-                    break
                 total += read
-                if progress is not None:
+                if progress is not None and read:
                     progress(read)
+                if read < batch:
+                    break
         return total
 
     def _one_batch(self, batch: int) -> int:
@@ -128,12 +146,17 @@ class Runner:
             rows = conn.all(self.select_events, (start, batch))
             if not rows:
                 return 0
-            for row in rows:
-                self._apply(conn, row, behind, positions)
-            last = int(rows[-1]["position"])
+            tx = BufferedConnection(conn)
             for projection in behind:
-                if positions[projection.name] < last:
-                    conn.execute(UPDATE_TRACKING, (last, projection.name))
+                begin = getattr(projection, "begin", None)
+                if begin is not None:
+                    begin(tx)
+            for row in rows:
+                self._apply(tx, row, behind, positions)
+            last = int(rows[-1]["position"])
+            # every projection present was at or below `start` or applied the events it lacked
+            tx.execute(ADVANCE_TRACKING, (last, last))
+            tx.flush()
             return len(rows)
 
     def _apply(self, conn: Connection, row: dict[str, Any], projections: list[Projection],

@@ -14,6 +14,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 LOCALES = ("en", "de")
@@ -116,3 +117,10 @@ def when(value: object) -> str:
 
 def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def number(value: object) -> str:
+    """A number for people, in the current language (4.2 / 4,2; 3.0 shows as 3)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    return format_decimal(value, format="#,##0.###", locale=current())

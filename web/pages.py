@@ -34,7 +34,7 @@ def environment() -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        day=i18n.day, day_long=i18n.day_long, when=i18n.when,
+        day=i18n.day, day_long=i18n.day_long, when=i18n.when, num=i18n.number,
         event_label=lambda t: _(EVENT_LABELS.get(t, t)),
         raci=lambda r: _(RACI.get(r, r)), status=lambda s: _(STATUS.get(s, s)),
         basis=lambda k: _(BASIS.get(k, k)), q=lambda s: quote(str(s), safe=""),

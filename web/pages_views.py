@@ -107,15 +107,11 @@ def chart(criterion: dict[str, Any], width: int = 320, height: int = 110) -> dic
         placed.append({"x": round(x, 1), "y": round(y, 1), "value": point["value"],
                        "at": point["effective_at"], "note": point["note"]})
     path = " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(placed))
-    ticks = [{"y": round(pad + inner_h - inner_h * (v - low) / span, 1), "label": _number(v)}
+    ticks = [{"y": round(pad + inner_h - inner_h * (v - low) / span, 1), "label": v}
              for v in sorted({low, high})]
     return {"width": width, "height": height, "points": placed, "path": path, "ticks": ticks,
             "first": points[0]["effective_at"], "last": points[-1]["effective_at"],
             "baseline": pad + inner_h, "left": pad_left, "right": pad_left + inner_w}
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def decision_chain(read: Any, initiative: str, decision: dict[str, Any]) -> dict[str, list[Any]]:

@@ -4,7 +4,8 @@ one database. Every delivery (CLI, HTTP, pages) records through `Tandem.record`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from domain.application import TandemApplication, system_clock
 from projections.db import Database, StorageError
@@ -18,6 +19,7 @@ from web.audit_service import checkpoint_if_due
 from web.settings import Settings
 
 CHECK_INITIALISED = "SELECT COUNT(*) FROM tandem_tracking"
+CHECKPOINT_POLL = timedelta(seconds=5)
 
 
 class NotInitialised(Exception):
@@ -50,7 +52,8 @@ class Tandem:
             with self.db.connect() as conn, conn.transaction():
                 self.runner.create_schema(conn)
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
-        self.runner.catch_up()
+        self._unchecked, self._checked_at = 0, cast(datetime | None, None)
+        self.catch_up()
 
     def _create_schema(self) -> None:
         with self.db.connect() as conn:
@@ -70,15 +73,25 @@ class Tandem:
             return False
 
     def catch_up(self) -> int:
-        count = self.runner.catch_up()
-        checkpoint_if_due(self)
-        return count
+        applied = self.runner.catch_up()
+        self._maybe_checkpoint(applied)
+        return applied
+
+    def _maybe_checkpoint(self, applied: int) -> None:
+        """Issue a signed checkpoint when due; asks the database at most every few seconds."""
+        self._unchecked += applied
+        now = self.read.now()
+        if self._unchecked and (self._unchecked >= self.settings.checkpoint_every_events
+                                or self._checked_at is None
+                                or now - self._checked_at >= CHECKPOINT_POLL):
+            self._unchecked, self._checked_at = 0, now
+            checkpoint_if_due(self)
 
     def record(self, command: str, **kwargs: Any) -> list[dict[str, Any]]:
         """Run one application command, bring the read models up to date, return envelopes."""
         recordings = getattr(self.app, command)(**kwargs)
         self.catch_up()
-        return [self.read.event(r.notification.id) for r in recordings]
+        return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
 
     def close(self) -> None:
         self.app.close()

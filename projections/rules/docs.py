@@ -27,14 +27,16 @@ any Given, whose window (if any) limits the period judged.
 
 def render() -> str:
     lines = [HEADER.replace("KINDS", ", ".join(KINDS))]
-    sections = [("Given: what a rule looks at", lambda s: s.keyword == "Given")]
-    for over in ("decisions", "escalations", "status reports", "mandates", "handoffs"):
-        sections.append((f"Then, over {over}",
-                         lambda s, o=over: s.keyword == "Then" and o in s.over))  # type: ignore[misc]
-    sections.append(("Then, over the initiative", lambda s: s.over == ("*",)))
-    for title, wanted in sections:
+    sections = [("Given: what a rule looks at", "Given", "*")]
+    sections += [(f"Then, over {over}", "Then", over)
+                 for over in ("decisions", "escalations", "status reports", "mandates", "handoffs")]
+    sections.append(("Then, over the initiative", "Then", "*"))
+    for title, keyword, over in sections:
         lines.append(f"## {title}\n")
-        for definition in (s for s in STEPS if wanted(s)):
+        for definition in STEPS:
+            if definition.keyword != keyword or not (
+                    over in definition.over if over != "*" else definition.over == ("*",)):
+                continue
             lines.append(f"### `{definition.keyword} {definition.template}`\n")
             lines.append(" ".join(definition.doc.split()) + "\n")
             if definition.over != ("*",) and definition.keyword == "Then":

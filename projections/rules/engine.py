@@ -15,7 +15,12 @@ from typing import Any
 from projections.rules import steps as _steps  # noqa: F401 - registers the vocabulary
 from projections.rules.history import History, Subject, when
 from projections.rules.parser import (
-    RuleFile, RuleFileError, Scenario, feature_files, file_digest, parse_file,
+    RuleFile,
+    RuleFileError,
+    Scenario,
+    feature_files,
+    file_digest,
+    parse_file,
 )
 from projections.rules.registry import StepDefinition, closest, find
 

@@ -61,7 +61,8 @@ class Subject:
 
 def scope_of(envelope: Envelope) -> str | None:
     data = envelope["data"]
-    return data.get("scope") or data.get("area")
+    found = data.get("scope") or data.get("area")
+    return str(found) if found else None
 
 
 class History:

@@ -102,7 +102,7 @@ def parse_file(path: Path) -> RuleFile:
 
 def parse_text(source: str, name: str, sha256: str = "") -> RuleFile:
     try:
-        document = Parser().parse(source)
+        document: dict[str, Any] = dict(Parser().parse(source))
     except CompositeParserException as error:
         first = error.errors[0]
         raise _syntax_error(name, first) from None
@@ -115,7 +115,7 @@ def parse_text(source: str, name: str, sha256: str = "") -> RuleFile:
     steps, scenarios, rules = _index(feature)
     result = RuleFile(name, sha256 or hashlib.sha256(source.encode()).hexdigest(),
                       feature["name"])
-    for pickle in Compiler().compile(document):
+    for pickle in Compiler().compile(document):  # type: ignore[arg-type]
         scenario_id = next(i for i in pickle["astNodeIds"] if i in scenarios)
         located = []
         for step in pickle["steps"]:

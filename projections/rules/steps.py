@@ -128,7 +128,7 @@ def answered_at_level(h: History, s: Subject, n: int) -> Iterator[Finding]:
             if waited > n:
                 state = "before it was answered" if ended else "without an answer so far"
                 yield Finding(f"{_name(e)} waited {waited:.1f} days at level {level} "
-                              f"({holder}) {state} (at most {n}).", [e, last])
+                              f"({holder}) {state} (at most {n}).", _distinct(e, last))
 
 
 @then("each was answered by its due date, or forwarded", over=("escalations",),
@@ -137,11 +137,11 @@ def answered_by_due_date(h: History, s: Subject) -> Iterator[Finding]:
     """At every level it reached, each escalation was answered or forwarded by that level's due
     date; one still waiting past its due date at the check's moment counts too."""
     for e in h.items(s):
-        for start, end, holder, level, last, _ended in _levels(h, e):
+        for _start, end, holder, level, last, _ended in _levels(h, e):
             due = datetime.fromisoformat(last["data"]["due_at"])
             if end > due:
                 yield Finding(f"{_name(e)} was not answered at level {level} ({holder}) by its "
-                              f"due date {due:%Y-%m-%d %H:%M}.", [e, last])
+                              f"due date {due:%Y-%m-%d %H:%M}.", _distinct(e, last))
 
 
 @then("none stayed open longer than {n} days", over=("escalations",),
@@ -194,6 +194,10 @@ def no_blanket_mandate(h: History, s: Subject) -> Iterator[Finding]:
     for e in h.items(s):
         if e["data"]["scope"] == "*":
             yield Finding(f"Mandate {e['data']['mandate']} covers every scope.", [e])
+
+
+def _distinct(*events: dict[str, Any]) -> list[dict[str, Any]]:
+    return list({e["position"]: e for e in events}.values())
 
 
 def _name(e: dict[str, Any]) -> str:

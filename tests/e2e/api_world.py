@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from web.system import Tandem
@@ -19,13 +20,17 @@ def build_world(tandem: Tandem) -> dict[str, str]:
         tandem.record("register_person", actor="ada", person=person, name=person.title(),
                       unit=unit, role=role)
     tandem.record("open_initiative", actor="ada", initiative="portal", title="Customer portal",
-                  sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "ada"])
+                  sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "ada"], effective_at=days_ago(30))
     tandem.record("define_criterion", actor="kathi", initiative="portal", criterion="crashes",
                   description="Ordering without crashes", target="0 per week")
     tandem.record("form_tandem", actor="kathi", initiative="portal", people=["jonas", "miriam"])
     tokens = {person: tandem.app.issue_token(actor="ada", person=person)[0] for person in PEOPLE}
     tandem.catch_up()
     return tokens
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
 
 
 def auth(token: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ afterwards (terminate, then kill).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -30,13 +31,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
-    """Yields the base URL of a `tandem serve` process on the given database."""
+def running_server(database_url: str, workers: int = 1,
+                   signing_key: str | None = None) -> Iterator[str]:
+    """Yields the base URL of a `tandem serve` process on the given database.
+
+    Without `signing_key` the server gets a key path that does not exist (no audit checkpoints),
+    so a key file lying in the working directory never leaks into a test.
+    """
     port = free_port()
     command = [sys.executable, "-m", "web.cli", "--db", database_url, "serve",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    scratch = tempfile.mkdtemp(prefix="tandem-serve-")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore",
+           "TANDEM_SIGNING_KEY": signing_key or os.path.join(scratch, "no-signing.key")}
     log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty server never blocks
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                text=True)
@@ -51,7 +59,12 @@ def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.seek(0)
+        output = log.read()
         log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        if "Traceback" in output:  # shown by pytest when the test fails
+            print(f"--- tandem serve on port {port} logged errors:\n{output}", file=sys.stderr)
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[str], log: IO[str]) -> None:

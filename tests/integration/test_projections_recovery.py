@@ -16,7 +16,6 @@ import pytest
 from tests.conftest import utc
 from tests.integration.backlog import EVENTS_PER_INITIATIVE, snapshot, write_backlog
 from web.cli import main as cli
-from web.settings import Settings
 from web.system import Tandem
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,105 @@
+"""Raw baselines, measured in the same run: the storage Tandem stands on, without Tandem."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from projections.db import Database, Storage
+from projections.runner import select_events_sql, stored_event
+
+
+class Probe(Aggregate):
+    """A bare aggregate: one event class carrying a payload like a Tandem event's."""
+
+    @event("Recorded")
+    def record(self, actor: str, effective_at: str, data: dict[str, Any]) -> None:
+        pass
+
+
+class RawApplication(Application[Any]):
+    name = "raw"
+
+
+def raw_save_rate(storage: Storage, payloads: list[dict[str, Any]]) -> float:
+    """Events/s for plain `Application.save`, one event per transaction."""
+    env = storage.library_env(create_table=True)
+    if storage.backend == "sqlite":
+        env["SQLITE_DBNAME"] = storage.path + ".raw"
+    app = RawApplication(env=env)
+    try:
+        probe = Probe()
+        app.save(probe)
+        started = time.perf_counter()
+        for payload in payloads:
+            probe.record(actor="bench", effective_at="2026-01-01T00:00:00+00:00", data=payload)
+            app.save(probe)
+        return len(payloads) / (time.perf_counter() - started)
+    finally:
+        app.close()
+
+
+CREATE_RAW = (
+    "CREATE TABLE IF NOT EXISTS bench_raw_events (originator_id TEXT, originator_version "
+    "BIGINT, topic TEXT, state {blob}, PRIMARY KEY (originator_id, originator_version))"
+)
+INSERT_RAW = "INSERT INTO bench_raw_events VALUES (?, ?, ?, ?)"
+
+
+def raw_insert_rate(db: Database, rows: list[tuple[str, int, str, bytes]]) -> float:
+    """Events/s for the driver inserting the same stored bytes, one row per transaction."""
+    blob = "BLOB" if db.backend == "sqlite" else "BYTEA"
+    with db.connect() as conn:
+        conn.execute(CREATE_RAW.format(blob=blob))
+        conn.execute("DELETE FROM bench_raw_events")
+        started = time.perf_counter()
+        for row in rows:
+            with conn.transaction():
+                conn.execute(INSERT_RAW, row)
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_raw_events")
+    return len(rows) / elapsed
+
+
+def stored_rows(db: Database, after: int, limit: int) -> list[dict[str, Any]]:
+    with db.connect() as conn:
+        return conn.all(select_events_sql(db), (after, limit))
+
+
+def raw_select_decode_rate(db: Database, decode: Any) -> tuple[int, float]:
+    """Events/s for selecting every stored event in pages and decoding it."""
+    count, after = 0, 0
+    started = time.perf_counter()
+    while True:
+        rows = stored_rows(db, after, 1000)
+        if not rows:
+            break
+        for row in rows:
+            decode(stored_event(row))
+        count += len(rows)
+        after = int(rows[-1]["position"])
+    return count, count / (time.perf_counter() - started)
+
+
+def raw_select_hash_rate(db: Database) -> tuple[int, float]:
+    """Events/s for selecting every stored event and SHA-256 over the same bytes."""
+    count, after = 0, 0
+    started = time.perf_counter()
+    while True:
+        rows = stored_rows(db, after, 1000)
+        if not rows:
+            break
+        for row in rows:
+            originator = row["originator_id"]
+            ident = originator.bytes if isinstance(originator, uuid.UUID) else uuid.UUID(str(originator)).bytes
+            hashlib.sha256(b"\x00" + int(row["position"]).to_bytes(8, "big") + ident
+                           + int(row["originator_version"]).to_bytes(8, "big")
+                           + row["topic"].encode() + bytes(row["state"])).digest()
+        count += len(rows)
+        after = int(rows[-1]["position"])
+    return count, count / (time.perf_counter() - started)

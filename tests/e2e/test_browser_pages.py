@@ -1,0 +1,127 @@
+"""A person in real headless Chromium (Debian's, driven by Playwright) uses the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser_server import IN_CI, Served, chromium_missing, demo_server, launch
+
+K = "kundenportal"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with demo_server(tmp_path_factory.mktemp("browser")) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    reason = chromium_missing()
+    if reason:
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, served: Served) -> Iterator[Any]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Any, served: Served, person: str) -> None:
+    token, _ = served.tandem.app.issue_token(actor="test", person=person)
+    served.tandem.catch_up()
+    page.goto(served.url + "/")
+    assert "/login" in page.url
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(served.url + "/")
+
+
+def fill_decision(page: Any, key: str, decided_by: str, rationale: str) -> None:
+    page.get_by_label("Decision id").fill(key)
+    page.get_by_label("Title", exact=False).first.fill("Orders show a delivery estimate")
+    page.locator("#scope").fill("technology/ordering")
+    page.locator("#options").fill("estimate: Show an estimate\nnone: Show nothing")
+    page.get_by_label("Chosen option (key)").fill("estimate")
+    page.get_by_label("Rationale").fill(rationale)
+    page.get_by_label("Decided by").fill(decided_by)
+    page.get_by_role("button", name="Record").click()
+
+
+def test_record_a_decision_and_see_it_on_the_timeline_and_its_page(page: Any, served: Served) -> None:
+    log_in(page, served, "jonas")
+    page.get_by_role("link", name="Customer portal").click()
+    page.get_by_role("link", name="Record a decision").click()
+    fill_decision(page, "d-browser", "jonas", "Customers asked for it in the pilot.")
+    page.wait_for_url(f"{served.url}/initiatives/{K}/decisions/d-browser")
+    assert page.get_by_role("heading", level=1).inner_text() == "Orders show a delivery estimate"
+    assert page.locator(".options .chosen").inner_text().startswith("Chosen:")
+    page.goto(f"{served.url}/initiatives/{K}/timeline?order=recorded")
+    entry = page.locator(".entry", has_text="Orders show a delivery estimate").last
+    entry.get_by_role("link").first.click()
+    page.wait_for_url(f"{served.url}/initiatives/{K}/decisions/d-browser")
+
+
+def test_moving_the_as_of_picker_changes_the_matrix(page: Any, served: Served) -> None:
+    log_in(page, served, "kathi")
+    page.goto(f"{served.url}/initiatives/{K}")
+    row = page.locator("#matrix-table tr", has_text="go-live")
+    assert "miriam" in row.locator("td").first.inner_text()
+    proposed = served.tandem.read.timeline(initiative=K, types=["DecisionProposed"])[0]
+    page.get_by_label("As of", exact=True).fill(proposed["effective_at"][:10])
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(f"**as_of={proposed['effective_at'][:10]}**")
+    assert "jonas" in page.locator("#matrix-table tr", has_text="go-live").locator("td").first.inner_text()
+
+
+def test_a_violating_decision_shows_the_rules_sentence(page: Any, served: Served) -> None:
+    log_in(page, served, "lena")
+    page.goto(f"{served.url}/initiatives/{K}/record/decision")
+    fill_decision(page, "d-lena", "lena", "I decide this.")
+    alert = page.locator("#rule-violation")
+    alert.wait_for()
+    assert "A decision rests on a basis valid when it takes effect" in alert.inner_text()
+    assert page.get_by_label("Rationale").input_value() == "I decide this."
+
+
+def test_a_script_in_a_rationale_shows_as_text(page: Any, served: Served) -> None:
+    log_in(page, served, "jonas")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{served.url}/initiatives/{K}/record/decision")
+    fill_decision(page, "d-script", "jonas", "<script>alert(1)</script>")
+    page.wait_for_url(f"{served.url}/initiatives/{K}/decisions/d-script")
+    assert page.locator(".rationale").inner_text() == "<script>alert(1)</script>"
+    page.reload()
+    assert dialogs == []
+
+
+def test_german_pages_in_the_browser(browser: Any, served: Served, tmp_path: Path) -> None:
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    try:
+        page.goto(served.login_link("kathi", "/escalations"))
+        page.wait_for_url(served.url + "/escalations")
+        assert page.get_by_role("heading", level=1).inner_text() == "Eskalationen"
+        assert page.locator(".badge.danger", has_text="überfällig").count() >= 1
+        page.get_by_role("link", name="English").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Escalations"
+    finally:
+        context.close()
