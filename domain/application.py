@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-import time
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone

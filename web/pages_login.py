@@ -19,13 +19,14 @@ router = APIRouter(include_in_schema=False)
 LINK_ACTOR = "tandem-cli"
 
 
-def login_link(tandem: Tandem, person: str, next_path: str = "/") -> str:
+def login_link(tandem: Tandem, person: str, next_path: str = "/",
+               base_url: str | None = None) -> str:
     """A URL that logs `person` in: it carries a fresh API token for them (only the token's
     digest is stored; the link logs in like the token does, until the token is revoked)."""
     token, _recordings = tandem.app.issue_token(actor=LINK_ACTOR, person=person)
     tandem.catch_up()
     query = urlencode({"token": token, "next": next_path})
-    return f"{tandem.settings.base_url.rstrip('/')}/login?{query}"
+    return f"{(base_url or tandem.settings.base_url).rstrip('/')}/login?{query}"
 
 
 def _logged_in(request: Request, person: str, target: str) -> Response:

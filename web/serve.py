@@ -17,6 +17,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(args.db)
     tandem = Tandem(settings)  # raises NotInitialised: the CLI says to run `tandem init`
+    url = f"http://{args.host}:{args.port}"
+    if args.login_link:
+        from web.pages_login import login_link
+
+        link = login_link(tandem, args.login_link, base_url=url)
+        print(f"Tandem is at {url}\nLog in as {args.login_link}: {link}", flush=True)
     if args.workers > 1:
         tandem.close()
         os.environ["TANDEM_DATABASE_URL"] = settings.database_url
@@ -41,6 +47,8 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=_positive, default=1,
                    help="worker processes (default 1); each catches up the read models")
+    p.add_argument("--login-link", metavar="PERSON",
+                   help="print a login link for PERSON (a fresh API token) before serving")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(run=cmd_serve)
