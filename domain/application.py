@@ -255,8 +255,8 @@ class TandemApplication(Application[Any]):
     def _when(self, agg: Initiative, effective_at: object, now: datetime) -> datetime:
         return v.effective(effective_at, now, agg.opened_at)
 
-    def set_goal(self, *, actor: str, initiative: str, statement: str, reason: str = "",
-                 agreed_by: Sequence[str] = (), effective_at: object = None) -> list[Recording[Any]]:
+    def set_goal(self, *, actor: str, initiative: str, statement: str, agreed_by: Sequence[str],
+                 reason: str = "", effective_at: object = None) -> list[Recording[Any]]:
         statement = v.text(statement, "statement")
         reason = v.text(reason, "reason", required=False)
         agreed = v.slugs(agreed_by, "agreed_by")

@@ -432,7 +432,7 @@ class Initiative(Aggregate):
     def overdue_escalations(self, moment: datetime) -> list[str]:
         return sorted(
             key for key, e in self.escalations.items()
-            if e["open"] and e["due_at"] <= moment and e["level"] < len(self.escalation_path)
+            if e["open"] and e["due_at"] < moment and e["level"] < len(self.escalation_path)
         )
 
     # -- handoffs, status, rules, closing ------------------------------------------------------

@@ -30,9 +30,11 @@ SELECT_LATEST = (
 )
 SELECT_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM tandem_checkpoints"
 INSERT_CHECKPOINT = (
-    "INSERT INTO tandem_checkpoints (seq, size, root, issued_at, note) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (seq) DO NOTHING"  # two writers issuing at once: one checkpoint suffices
+    "INSERT INTO tandem_checkpoints (seq, size, root, issued_at, note) VALUES (?, ?, ?, ?, ?)"
 )
+# Checkpoints are numbered in order; on PostgreSQL, writers issuing at once take turns (SQLite's
+# write lock, taken at BEGIN, does the same there).
+LOCK_CHECKPOINTS = "SELECT pg_advisory_xact_lock(7406171, 1)"
 SELECT_LEDGER_POSITION = "SELECT position FROM tandem_tracking WHERE name = ?"
 BATCH = 5000
 Progress = Callable[[int], None]
@@ -41,6 +43,8 @@ Progress = Callable[[int], None]
 def issue_checkpoint(db: Database, origin: str, key: Ed25519PrivateKey, now: datetime) -> str:
     """Sign the ledger's current tree head and keep it; returns the signed note."""
     with db.connect() as conn, conn.transaction():
+        if conn.backend == "postgres":
+            conn.execute(LOCK_CHECKPOINTS)
         tree = LedgerTree(conn)
         note = notes.sign(notes.Checkpoint(origin, tree.size, tree.root()), key)
         seq = int(conn.scalar(SELECT_NEXT_SEQ))

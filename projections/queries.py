@@ -371,7 +371,7 @@ class ReadModels:
     def overdue_initiatives(self) -> list[str]:
         now = self.now()
         return sorted({e["initiative"] for e in self.escalations("open")
-                       if datetime.fromisoformat(e["due_at"]) <= now})
+                       if datetime.fromisoformat(e["due_at"]) < now})
 
     def roles_of(self, person: str, as_of: datetime | None = None,
                  known_at: datetime | None = None) -> list[dict[str, Any]]:

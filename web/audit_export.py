@@ -128,21 +128,38 @@ def export_bundle(tandem: Tandem, out: Path, chosen: ExportFilter,
             handle.write(json.dumps(proof) + "\n")
     (out / "checkpoint.txt").write_text(note, encoding="utf-8")
     (out / "public-key.pem").write_text(public_pem(key), encoding="utf-8")
+    rules = rules_report(tandem, chosen)
+    if rules is not None:
+        (out / "rules.json").write_text(json.dumps(rules, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
     (out / "report.html").write_text(
-        render_report(tandem, chosen, events, signed, verification), encoding="utf-8")
+        render_report(tandem, chosen, events, signed, verification, rules), encoding="utf-8")
+    names = FILES + (("rules.json",) if rules is not None else ())
     manifest = {
         "origin": signed.origin, "tree_size": signed.size, "events": len(events),
         "initiative": chosen.initiative,
         "from": chosen.start.isoformat() if chosen.start else None,
         "to": chosen.end.isoformat() if chosen.end else None,
-        "files": {name: sha256_file(out / name) for name in FILES},
+        "files": {name: sha256_file(out / name) for name in names},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
+def rules_report(tandem: Tandem, chosen: ExportFilter) -> dict[str, Any] | None:
+    """The check of each initiative against the governance rules it adopted, if any did."""
+    from projections.rules.engine import audit_report
+
+    report = audit_report(tandem, base_url=tandem.settings.base_url)
+    if report is None or chosen.initiative is None or "results" not in report:
+        return report
+    return {**report, "results": [
+        s for s in report["results"] if chosen.initiative in s.get("initiatives", [])]}
+
+
 def render_report(tandem: Tandem, chosen: ExportFilter, events: list[dict[str, Any]],
-                  signed: notes.Checkpoint, verification: audit.Verification) -> str:
+                  signed: notes.Checkpoint, verification: audit.Verification,
+                  rules: dict[str, Any] | None = None) -> str:
     read = tandem.read
     initiatives = sorted({e["initiative"] for e in events if e["initiative"]})
     decisions = [d for i in initiatives for d in read.decisions(initiative=i)
@@ -156,7 +173,7 @@ def render_report(tandem: Tandem, chosen: ExportFilter, events: list[dict[str, A
         goals={i: read.goal_history(i)["versions"] for i in initiatives},
         responsibilities=[e for e in events if e["type"] in RESPONSIBILITY_TYPES],
         escalations=[x for i in initiatives for x in read.escalations(initiative=i)],
-        generated_at=read.now().isoformat(timespec="seconds"))
+        rules=rules, generated_at=read.now().isoformat(timespec="seconds"))
 
 
 @dataclass

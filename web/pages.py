@@ -113,10 +113,11 @@ def show(request: Request, template: str, build: Build) -> Response:
 
 def install(app: FastAPI) -> None:
     """Register the page routes on the app."""
-    from web import pages_login, pages_read, pages_record
+    from web import pages_login, pages_read, pages_record, pages_rules
 
     app.state.pages = Pages(app.state.tandem)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages_login.router)
     app.include_router(pages_read.router)
     app.include_router(pages_record.router)
+    app.include_router(pages_rules.router)

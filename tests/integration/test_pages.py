@@ -499,3 +499,26 @@ def test_every_visible_string_and_rule_has_a_german_translation() -> None:
     untranslated = sorted(m for m in ids if german.gettext(m) == m and m not in ("Tandem", "optional", "Person"))
     assert len(ids) > 200
     assert untranslated == []
+
+
+def test_the_rules_page_shows_the_demo_story_breaking_the_default_rules_where_it_does(
+        settings, tandem) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+    from web.demo import load_demo
+
+    load_demo(tandem)
+    token, _ = tandem.app.issue_token(actor="ada", person="ada")
+    tandem.catch_up()
+    client = TestClient(create_app(settings, tandem))
+    assert client.get("/rules", follow_redirects=False).status_code == 303  # login first
+    client.get(f"/login?token={token}")
+    response = client.get("/rules?initiative=kundenportal")
+    assert response.status_code == 200
+    [result] = response.context["results"]
+    assert result["source"] == "default" and result["counts"]["failed"] >= 1
+    faulted = {e["url"] for s in result["scenarios"] for v in s.violations for e in v.events}
+    assert "/initiatives/kundenportal/decisions/d-support-hours" in faulted
+    german = client.get("/rules?initiative=kundenportal&lang=de")
+    assert german.context["title"] == "Governance-Regeln"
