@@ -21,7 +21,14 @@ from projections import checkpoint as notes
 from projections import merkle
 from projections.db import Connection, Database
 from projections.envelope import db_time
-from projections.ledger import NAME, SELECT_LEAVES, LeafFacts, LedgerTree
+from projections.ledger import (
+    NAME,
+    SELECT_LEAF_HASHES,
+    SELECT_LEAVES,
+    LeafFacts,
+    LedgerTree,
+    leaf_of_row,
+)
 from projections.runner import select_events_sql, stored_event
 
 SELECT_CHECKPOINTS = "SELECT seq, size, root, issued_at, note FROM tandem_checkpoints ORDER BY seq"
@@ -117,15 +124,26 @@ def select_events_upto(db: Database) -> str:
     return select_events_sql(db).replace(" ORDER BY", f" AND {column} <= ? ORDER BY")
 
 
-def _events(conn: Connection, sql: str, upto: int) -> Iterator[LeafFacts]:
+def _rows(conn: Connection, sql: str, upto: int) -> Iterator[dict[str, Any]]:
     after = 0
     while True:
         rows = conn.all(sql, (after, upto, BATCH))
-        for row in rows:
-            yield LeafFacts.of(int(row["position"]), stored_event(row))
+        yield from rows
         if len(rows) < BATCH:
             return
         after = int(rows[-1]["position"])
+
+
+def _ledger_hashes(conn: Connection) -> tuple[list[int], list[bytes]]:
+    """Position and leaf hash of every ledger leaf, in leaf order."""
+    positions: list[int] = []
+    leaves: list[bytes] = []
+    while True:
+        rows = conn.all(SELECT_LEAF_HASHES, (len(leaves), BATCH))
+        positions += [int(r["position"]) for r in rows]
+        leaves += [bytes.fromhex(r["leaf"]) for r in rows]
+        if len(rows) < BATCH:
+            return positions, leaves
 
 
 def _ledger(conn: Connection) -> list[LeafFacts]:
@@ -189,38 +207,41 @@ def verify_log(db: Database, key: Ed25519PublicKey, auditor_note: str | None = N
     result = Verification()
     with db.connect() as conn:
         upto = int(conn.scalar(SELECT_LEDGER_POSITION, (NAME,)) or 0)
-        ledger = _ledger(conn)
+        positions, leaves = _ledger_hashes(conn)
         tree = LedgerTree(conn)
         checkpoints = conn.all(SELECT_CHECKPOINTS)
         auditor = _auditor(auditor_note, key, result)
         wanted = {int(c["size"]) for c in checkpoints} | ({auditor.size} if auditor else set())
         roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
-        locator = Locator(db, conn, ledger)
         frontier = merkle.Frontier()
         first: Finding | None = None
-        for event in _events(conn, select_events_upto(db), upto):
+        recorded_count = len(leaves)
+        for row in _rows(conn, select_events_upto(db), upto):
+            leaf = leaf_of_row(row)
             i = frontier.size
-            frontier.append(event.leaf)
+            frontier.append(leaf)
             if frontier.size in wanted:
                 roots[frontier.size] = frontier.root()
-            if first is None:
-                recorded = ledger[i] if i < len(ledger) else None
-                if recorded is None or recorded.position != event.position \
-                        or recorded.leaf != event.leaf:
-                    first = locator.classify(event, recorded)
+            if first is None and (i >= recorded_count or positions[i] != int(row["position"])
+                                  or leaves[i] != leaf):
+                # Only now read everything the ledger knows, to name the kind of change.
+                ledger = _ledger(conn)
+                event = LeafFacts.of(int(row["position"]), stored_event(row))
+                first = Locator(db, conn, ledger).classify(
+                    event, ledger[i] if i < len(ledger) else None)
             if progress is not None and frontier.size % 1000 == 0:
                 progress(1000)
         if progress is not None:
             progress(frontier.size % 1000)
-        if first is None and frontier.size < len(ledger):
-            first = Finding(ledger[frontier.size].position, "log truncated",
-                            f"the ledger holds {len(ledger)} events, the log only "
+        if first is None and frontier.size < recorded_count:
+            first = Finding(positions[frontier.size], "log truncated",
+                            f"the ledger holds {recorded_count} events, the log only "
                             f"{frontier.size}: every event from here on was deleted")
         if first is not None:
             result.findings.append(first)
         result.events, result.size, result.root = frontier.size, frontier.size, frontier.root()
         result.pending = _pending(db, conn, upto)
-        last_position = ledger[frontier.size - 1].position if 0 < frontier.size <= len(ledger) \
+        last_position = positions[frontier.size - 1] if 0 < frontier.size <= recorded_count \
             else upto
         if first is None and tree.size and tree.root() != result.root:
             result.findings.append(Finding(None, "ledger altered",

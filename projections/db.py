@@ -154,32 +154,48 @@ class Connection:
                 yield self
 
 
-WRITES = ("INSERT", "UPDATE", "DELETE")
+WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([A-Za-z_][\w.]*)", re.I)
+READS_FROM = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][\w.]*)", re.I)
+PLAIN_INSERT = re.compile(
+    r"^\s*INSERT\s+INTO\s+([A-Za-z_][\w.]*)\s*\(([^)]*)\)\s*VALUES\s*\((\s*\?\s*(?:,\s*\?\s*)*)\)\s*$",
+    re.I)
+COPY_FROM = 20  # rows from which COPY beats executemany on PostgreSQL
 
 
 class BufferedConnection(Connection):
-    """Holds writes back and sends runs of the same statement as one `executemany`.
+    """Holds writes back, per table, and sends runs of one statement as one `executemany`.
 
-    Any read flushes first, so reads always see every earlier write: the order of effects is
-    that of the calls. Used for one projection batch inside one transaction.
+    Writes to one table keep their order; tables do not depend on each other (no foreign keys,
+    no triggers), so their queues are sent independently. A read first sends the queued writes
+    of every table it reads, so reads always see earlier writes. Used for one projection batch
+    inside one transaction.
     """
 
     def __init__(self, inner: Connection):
         super().__init__(inner.raw, inner.backend)
-        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._queues: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if sql.lstrip()[:6].upper() in WRITES:
-            self._pending.append((sql, tuple(params)))
+        write = WRITE.match(sql)
+        if write:
+            self._queues.setdefault(write.group(1).lower(), []).append((sql, tuple(params)))
             return None
-        self.flush()
+        for table in READS_FROM.findall(sql):
+            self._send(table.lower())
         return super().execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._pending.extend((sql, tuple(row)) for row in rows)
+        for row in rows:
+            self.execute(sql, row)
 
     def flush(self) -> None:
-        pending, self._pending = self._pending, []
+        for table in list(self._queues):
+            self._send(table)
+
+    def _send(self, table: str) -> None:
+        pending = self._queues.pop(table, None)
+        if not pending:
+            return
         start = 0
         while start < len(pending):
             sql = pending[start][0]
@@ -189,9 +205,25 @@ class BufferedConnection(Connection):
             rows = [params for _, params in pending[start:end]]
             if len(rows) == 1:
                 super().execute(sql, rows[0])
+            elif self.backend == "postgres" and len(rows) >= COPY_FROM and PLAIN_INSERT.match(sql):
+                self._copy(sql, rows)
             else:
                 super().executemany(sql, rows)
             start = end
+
+    def _copy(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """A run of plain inserts as one COPY (PostgreSQL)."""
+        from psycopg import sql as pgsql
+
+        match = PLAIN_INSERT.match(sql)
+        assert match is not None
+        columns = [c.strip() for c in match.group(2).split(",")]
+        statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+            pgsql.Identifier(*match.group(1).split(".")),
+            pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns))
+        with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 class Database:

@@ -162,8 +162,9 @@ def render_report(tandem: Tandem, chosen: ExportFilter, events: list[dict[str, A
                   rules: dict[str, Any] | None = None) -> str:
     read = tandem.read
     initiatives = sorted({e["initiative"] for e in events if e["initiative"]})
+    exported = {e["position"] for e in events}
     decisions = [d for i in initiatives for d in read.decisions(initiative=i)
-                 if any(e["position"] == d["position"] for e in events)]
+                 if d["position"] in exported]
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html"]))
     return env.get_template("audit/report.html").render(

@@ -231,7 +231,10 @@ def page_url(e: dict[str, Any], base_url: str) -> str:
 def adopted_rules(source: Any, initiative: str, as_of: datetime | None = None
                   ) -> dict[str, Any] | None:
     """The rule set last adopted for an initiative (by `as_of`): files, when, by whom."""
-    adoptions = history(source, initiative, as_of).of_type("RulesAdopted")
+    adoptions = _read(source).timeline(initiative=initiative, types=["RulesAdopted"],
+                                       order="recorded", end=as_of, limit=1000)
+    if as_of is not None:
+        adoptions = [a for a in adoptions if when(a) <= as_of]
     if not adoptions:
         return None
     last = adoptions[-1]

@@ -97,3 +97,14 @@ def test_no_key_file_means_no_automatic_checkpoint(tandem: Tandem) -> None:
     assert not Path(tandem.settings.signing_key_path).exists()
     add_people(tandem, 2)
     assert audit.latest_checkpoint(tandem.db) is None
+
+
+def test_the_fast_leaf_hash_equals_the_canonical_one(tandem) -> None:  # type: ignore[no-untyped-def]
+    from projections.ledger import LeafFacts, leaf_of_row
+    from projections.runner import select_events_sql, stored_event
+
+    with tandem.db.connect() as conn:
+        rows = conn.all(select_events_sql(tandem.db), (0, 100))
+    assert rows
+    for row in rows:
+        assert leaf_of_row(row) == LeafFacts.of(int(row["position"]), stored_event(row)).leaf
