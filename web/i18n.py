@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
@@ -94,15 +94,30 @@ def _moment(value: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+@cache
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _locale() -> Locale:
+    """The current language as a parsed Babel locale (parsing is costly: done once each)."""
+    return _parsed(current())
+
+
 def day(value: object, style: str = "medium") -> str:
     """A date for people, in the current language (UTC)."""
     moment = _moment(value)
-    return format_date(moment.date(), format=style, locale=current()) if moment else ""
+    return _date_text(moment.date(), style, current()) if moment else ""
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: date, style: str, language: str) -> str:
+    return format_date(day, format=style, locale=_parsed(language))
 
 
 def day_long(value: object) -> str:
     moment = _moment(value)
-    return format_date(moment.date(), format="full", locale=current()) if moment else ""
+    return format_date(moment.date(), format="full", locale=_locale()) if moment else ""
 
 
 def when(value: object) -> str:
@@ -111,8 +126,8 @@ def when(value: object) -> str:
     if moment is None:
         return ""
     moment = moment.astimezone(timezone.utc)
-    return (f"{format_date(moment.date(), format='medium', locale=current())} "
-            f"{format_time(moment.time(), format='short', locale=current())}")
+    return (f"{format_date(moment.date(), format='medium', locale=_locale())} "
+            f"{format_time(moment.time(), format='short', locale=_locale())}")
 
 
 def language_name(code: str) -> str:
@@ -123,4 +138,9 @@ def number(value: object) -> str:
     """A number for people, in the current language (4.2 / 4,2; 3.0 shows as 3)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
-    return format_decimal(value, format="#,##0.###", locale=current())
+    return _number_text(value, current())
+
+
+@lru_cache(maxsize=8192)
+def _number_text(value: float, language: str) -> str:
+    return format_decimal(value, format="#,##0.###", locale=_parsed(language))

@@ -88,9 +88,12 @@ def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]
     return groups
 
 
+CHART_POINTS = 40  # a small chart shows the latest measurements; the timeline has them all
+
+
 def chart(criterion: dict[str, Any], width: int = 320, height: int = 110) -> dict[str, Any]:
-    """Geometry of a small line chart of a criterion's measurements, for an inline SVG."""
-    points = criterion["measurements"]
+    """Geometry of a small line chart of a criterion's latest measurements, for an inline SVG."""
+    points = criterion["measurements"][-CHART_POINTS:]
     pad_left, pad, inner_w, inner_h = 36, 12, width - 36 - 12, height - 2 * 12 - 14
     if not points:
         return {"width": width, "height": height, "points": [], "path": "", "ticks": []}
