@@ -52,17 +52,32 @@ INSERT_RAW = "INSERT INTO bench_raw_events VALUES (?, ?, ?, ?)"
 
 
 def raw_insert_rate(db: Database, rows: list[tuple[str, int, str, bytes]]) -> float:
-    """Events/s for the driver inserting the same stored bytes, one row per transaction."""
-    blob = "BLOB" if db.backend == "sqlite" else "BYTEA"
-    with db.connect() as conn:
+    """Events/s for the bare driver inserting the same stored bytes, one row per transaction,
+    on a connection with the database's default durability (as the event store's)."""
+    storage = db.storage
+    if storage.backend == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(storage.path, isolation_level=None)
+        blob, sql = "BLOB", INSERT_RAW
+    else:
+        import psycopg
+
+        conn = psycopg.connect(host=storage.host, port=storage.port, user=storage.user,
+                               password=storage.password, dbname=storage.dbname,
+                               autocommit=True, options=f"-c search_path={storage.schema}")
+        blob, sql = "BYTEA", INSERT_RAW.replace("?", "%s")
+    try:
         conn.execute(CREATE_RAW.format(blob=blob))
-        conn.execute("DELETE FROM bench_raw_events")
         started = time.perf_counter()
         for row in rows:
-            with conn.transaction():
-                conn.execute(INSERT_RAW, row)
+            conn.execute("BEGIN")
+            conn.execute(sql, row)
+            conn.execute("COMMIT")
         elapsed = time.perf_counter() - started
         conn.execute("DROP TABLE bench_raw_events")
+    finally:
+        conn.close()
     return len(rows) / elapsed
 
 
