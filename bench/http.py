@@ -60,10 +60,13 @@ async def load(base: str, path: str, seconds: float, headers: dict[str, str],
             nonlocal errors
             while time.monotonic() < stop and len(durations) < MAX_REQUESTS:
                 started = time.perf_counter()
-                response = await client.get(path)
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code == 200
+                except httpx.TransportError:
+                    ok = False
                 durations.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    errors += 1
+                errors += not ok
         started = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
         elapsed = time.perf_counter() - started
