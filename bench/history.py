@@ -78,11 +78,11 @@ class History:
         staff = side_a[2:12] + side_b[2:12]
         written = 1
 
-        def run(command: str, **kwargs: object) -> None:
+        def run(command: str, by: str | None = None, **kwargs: object) -> None:
             nonlocal written
             before = len(agg_pending())
             try:
-                getattr(self.app, command)(actor=actor(), initiative=iid, **kwargs)
+                getattr(self.app, command)(actor=by or actor(), initiative=iid, **kwargs)
             except DomainError:
                 return
             written += len(agg_pending()) - before
@@ -109,9 +109,9 @@ class History:
                 run("define_criterion", criterion=f"c{c}", description=f"Criterion {c}",
                     target="≥ 4", effective_at=self.clock)
             run("form_tandem", people=self.tandem_people, effective_at=self.clock)
-            run("grant_mandate", mandate="m-a", person=self.tandem_people[0], scope="technology",
+            run("grant_mandate", by=sponsor, mandate="m-a", person=self.tandem_people[0], scope="technology",
                 limits="up to 50k", effective_at=self.clock)
-            run("grant_mandate", mandate="m-b", person=self.tandem_people[1], scope="operations",
+            run("grant_mandate", by=sponsor, mandate="m-b", person=self.tandem_people[1], scope="operations",
                 limits="no new roles", effective_at=self.clock)
             for area in areas:
                 person = rng.choice(staff)

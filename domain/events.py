@@ -37,7 +37,8 @@ class GoalSet(InitiativeEvent):
 
     def apply(self, initiative: Initiative) -> None:
         initiative.goal_version += 1
-        initiative.goal = {"statement": self.statement, "version": initiative.goal_version}
+        initiative.goal = {"statement": self.statement, "version": initiative.goal_version,
+                           "effective_at": self.effective_at}
 
 
 class GoalRevised(GoalSet):
@@ -150,6 +151,7 @@ class DecisionProposed(InitiativeEvent):
             "scope": self.scope,
             "options": self.options,
             "answered_by": None,
+            "proposed_at": self.effective_at,
         }
 
 
@@ -167,7 +169,8 @@ class DecisionTaken(InitiativeEvent):
     supersedes: str | None
 
     def apply(self, initiative: Initiative) -> None:
-        initiative.decisions[self.decision] = {"status": "in_force"}
+        initiative.decisions[self.decision] = {"status": "in_force",
+                                               "effective_at": self.effective_at}
         if self.supersedes:
             initiative.decisions[self.supersedes]["status"] = "superseded"
         if self.proposal:
@@ -200,6 +203,7 @@ class EscalationRaised(InitiativeEvent):
             "level_since": self.effective_at,
             "due_at": self.due_at,
             "open": True,
+            "addressees": [[self.effective_at, self.addressed_to]],
         }
 
 
@@ -218,6 +222,7 @@ class EscalationForwarded(InitiativeEvent):
             level_since=self.effective_at,
             due_at=self.due_at,
         )
+        escalation["addressees"].append([self.effective_at, self.addressed_to])
 
 
 class EscalationResolved(InitiativeEvent):

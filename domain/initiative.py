@@ -117,6 +117,11 @@ class Initiative(Aggregate):
         value: dict[str, Any] = table[key]
         return value
 
+    @staticmethod
+    def _not_before(earlier: datetime, effective_at: datetime, what: str) -> None:
+        if effective_at < earlier:
+            raise RuleViolation("effective-order", f"{what} took effect on {earlier:%Y-%m-%d %H:%M}.")
+
     def _unique(self, table: Mapping[str, Any], key: str, what: str) -> None:
         if key in table:
             raise Conflict(f"A {what} '{key}' already exists in initiative '{self.slug}'.")
@@ -132,6 +137,9 @@ class Initiative(Aggregate):
         revision = self.goal is not None
         if revision and not reason:
             raise RuleViolation("goal-revision-reason")
+        if self.goal is not None and effective_at < self.goal["effective_at"]:
+            raise RuleViolation("effective-order", "The current goal took effect on "
+                                f"{self.goal['effective_at']:%Y-%m-%d %H:%M}.")
         tandem = self.tandem_at(effective_at)
         if tandem and not set(tandem) <= set(agreed_by):
             missing = ", ".join(p for p in tandem if p not in agreed_by)
@@ -263,6 +271,7 @@ class Initiative(Aggregate):
         effective_at: datetime, now: datetime, people: People,
     ) -> None:
         self._ensure_open()
+        self._check_grantor(actor)
         self._unique(self.mandates, mandate, "mandate")
         people.require([person], effective_at, "person")
         self._trigger(
@@ -270,10 +279,16 @@ class Initiative(Aggregate):
             granted_by=actor, actor=actor, effective_at=effective_at,
         )
 
+    def _check_grantor(self, actor: str) -> None:
+        """Leadership backs the working level: only the sponsor and the escalation path."""
+        if actor != self.sponsor and actor not in self.escalation_path:
+            raise RuleViolation("mandate-grantor", f"{actor} is neither.")
+
     def revoke_mandate(
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
     ) -> None:
         self._ensure_open()
+        self._check_grantor(actor)
         state = self._known(self.mandates, mandate, "mandate")
         if state["end"] is not None or effective_at < state["start"]:
             raise RuleViolation("mandate-in-force", f"'{mandate}' is not in force then.")
@@ -311,11 +326,14 @@ class Initiative(Aggregate):
             answered = self._known(self.proposals, proposal, "proposal")["answered_by"]
             if answered and answered != supersedes:
                 raise RuleViolation("proposal-open", f"'{proposal}' was answered by '{answered}'.")
+            self._not_before(self.proposals[proposal]["proposed_at"], effective_at,
+                             f"proposal '{proposal}'")
             options = options or self.proposals[proposal]["options"]
         if escalation is not None:
             state = self._known(self.escalations, escalation, "escalation")
             if not state["open"]:
                 raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
+            self._not_before(state["raised_at"], effective_at, f"escalation '{escalation}'")
             options = options or state["options"]
         keys = [o["key"] for o in options]
         if len(keys) < 2 or len(set(keys)) != len(keys) or option not in keys:
@@ -326,6 +344,7 @@ class Initiative(Aggregate):
             state = self._known(self.decisions, supersedes, "decision")
             if state["status"] != "in_force":
                 raise RuleViolation("decision-in-force", f"'{supersedes}' is {state['status']}.")
+            self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
         basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
         self._trigger(
             ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
@@ -363,7 +382,11 @@ class Initiative(Aggregate):
             return {"kind": "mandate", "id": mandate}
         if escalation is not None:
             state = self.escalations[escalation]
-            if state["addressed_to"] in deciders and state["raised_at"] <= moment:
+            addressee = None
+            for since, person in state["addressees"]:
+                if since <= moment:
+                    addressee = person
+            if addressee is not None and addressee in deciders:
                 return {"kind": "escalation", "id": escalation}
         holding = [
             (len(m["scope"]) if m["scope"] != "*" else 0, key)
@@ -385,6 +408,7 @@ class Initiative(Aggregate):
         state = self._known(self.decisions, decision, "decision")
         if state["status"] != "in_force":
             raise RuleViolation("decision-in-force", f"'{decision}' is {state['status']}.")
+        self._not_before(state["effective_at"], effective_at, f"decision '{decision}'")
         self._trigger(
             ev.DecisionRevoked, now, decision=decision, reason=reason, actor=actor,
             effective_at=effective_at,
@@ -420,8 +444,8 @@ class Initiative(Aggregate):
             raise RuleViolation(
                 "escalation-path", f"'{escalation}' is at the top level ({level})."
             )
-        if effective_at < state["level_since"]:
-            raise RuleViolation("effective-time", "It reached this level later.")
+        self._not_before(state["level_since"], effective_at,
+                         f"escalation '{escalation}' at level {level}")
         interval: timedelta = state["due_at"] - state["level_since"]
         self._trigger(
             ev.EscalationForwarded, now, escalation=escalation, level=level + 1,

@@ -49,6 +49,9 @@ _RULES = [
          "Every person named is registered and was not deactivated when the entry takes effect."),
     Rule("known-references", "references",
          "Every id an entry refers to exists in that initiative."),
+    Rule("mandate-grantor", "mandates",
+         "A mandate is granted or revoked by the sponsor or by someone on the initiative's "
+         "escalation path."),
     Rule("mandate-in-force", "mandates",
          "Only a mandate in force can be revoked, and only once."),
     Rule("criterion-active", "criteria",
@@ -63,6 +66,9 @@ _RULES = [
          "decision."),
     Rule("initiative-open", "lifecycle",
          "A closed initiative accepts no further entries."),
+    Rule("effective-order", "lifecycle",
+         "An entry takes effect no earlier than what it answers, resolves, supersedes, revokes "
+         "or revises."),
     Rule("effective-time", "lifecycle",
          "An entry takes effect no more than 5 minutes in the future and not before its "
          "initiative was opened."),

@@ -205,7 +205,9 @@ def verify_log(db: Database, key: Ed25519PublicKey, auditor_note: str | None = N
                progress: Progress | None = None) -> Verification:
     started = time.perf_counter()
     result = Verification()
-    with db.connect() as conn:
+    # One snapshot for every read: a catch-up or checkpoint committing meanwhile must not
+    # make the ledger look longer than the log it was compared with.
+    with db.connect() as outer, outer.snapshot() as conn:
         upto = int(conn.scalar(SELECT_LEDGER_POSITION, (NAME,)) or 0)
         positions, leaves = _ledger_hashes(conn)
         tree = LedgerTree(conn)

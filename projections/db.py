@@ -139,6 +139,21 @@ class Connection:
         return row[0] if self.backend == "sqlite" else next(iter(row.values()))
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction in which every read sees the database as of its first
+        read (concurrent commits stay invisible), without blocking writers."""
+        if self.backend == "sqlite":
+            self.raw.execute("BEGIN")
+            try:
+                yield self
+            finally:
+                self.raw.execute("COMMIT")
+        else:
+            with self.raw.transaction():
+                self.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield self
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A write transaction; on SQLite it takes the write lock at once."""
         if self.backend == "sqlite":

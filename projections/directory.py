@@ -12,7 +12,8 @@ from projections.envelope import Envelope, db_time
 DDL = [
     "CREATE TABLE IF NOT EXISTS tandem_units (unit TEXT PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS tandem_people (person TEXT PRIMARY KEY, name TEXT NOT NULL, "
-    "unit TEXT NOT NULL, role TEXT NOT NULL, active INTEGER NOT NULL, deactivated_at TEXT)",
+    "unit TEXT NOT NULL, role TEXT NOT NULL, active INTEGER NOT NULL, deactivated_at TEXT, "
+    "unit_since TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS tandem_tokens (token_hash TEXT PRIMARY KEY, token_id TEXT NOT NULL, "
     "person TEXT NOT NULL, issued_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS tandem_initiatives (initiative TEXT PRIMARY KEY, title TEXT NOT NULL, "
@@ -22,10 +23,13 @@ DDL = [
 
 INSERT_UNIT = "INSERT INTO tandem_units (unit, name) VALUES (?, ?)"
 INSERT_PERSON = (
-    "INSERT INTO tandem_people (person, name, unit, role, active, deactivated_at) "
-    "VALUES (?, ?, ?, ?, 1, NULL)"
+    "INSERT INTO tandem_people (person, name, unit, role, active, deactivated_at, unit_since) "
+    "VALUES (?, ?, ?, ?, 1, NULL, ?)"
 )
-UPDATE_PERSON_UNIT = "UPDATE tandem_people SET unit = ? WHERE person = ?"
+# A move recorded late but effective earlier than the last known move changes nothing now.
+UPDATE_PERSON_UNIT = (
+    "UPDATE tandem_people SET unit = ?, unit_since = ? WHERE person = ? AND unit_since <= ?"
+)
 UPDATE_PERSON_ROLE = "UPDATE tandem_people SET role = ? WHERE person = ?"
 DEACTIVATE_PERSON = "UPDATE tandem_people SET active = 0, deactivated_at = ? WHERE person = ?"
 INSERT_TOKEN = (
@@ -70,9 +74,11 @@ class DirectoryProjection:
         if e.type == "UnitRegistered":
             tx.execute(INSERT_UNIT, (d["unit"], d["name"]))
         elif e.type == "PersonRegistered":
-            tx.execute(INSERT_PERSON, (d["person"], d["name"], d["unit"], d["role"]))
+            tx.execute(INSERT_PERSON, (d["person"], d["name"], d["unit"], d["role"],
+                                       db_time(e.effective_at)))
         elif e.type == "PersonMoved":
-            tx.execute(UPDATE_PERSON_UNIT, (d["unit"], d["person"]))
+            since = db_time(e.effective_at)
+            tx.execute(UPDATE_PERSON_UNIT, (d["unit"], since, d["person"], since))
         elif e.type == "RoleChanged":
             tx.execute(UPDATE_PERSON_ROLE, (d["role"], d["person"]))
         elif e.type == "PersonDeactivated":

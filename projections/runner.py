@@ -34,7 +34,7 @@ INSERT_TRACKING = "INSERT INTO tandem_tracking (name, position) VALUES (?, 0)"
 SELECT_TRACKING = "SELECT name, position FROM tandem_tracking ORDER BY name"
 SELECT_TRACKING_LOCKED = SELECT_TRACKING + " FOR UPDATE"
 UPDATE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE name = ?"
-ADVANCE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE position < ?"
+ADVANCE_TRACKING = "UPDATE tandem_tracking SET position = ? WHERE position < ? AND name = ?"
 INSERT_SUBJECT = (
     "INSERT INTO tandem_subjects (originator_id, kind, slug) VALUES (?, ?, ?) "
     "ON CONFLICT (originator_id) DO NOTHING"
@@ -154,8 +154,8 @@ class Runner:
             for row in rows:
                 self._apply(tx, row, behind, positions)
             last = int(rows[-1]["position"])
-            # every projection present was at or below `start` or applied the events it lacked
-            tx.execute(ADVANCE_TRACKING, (last, last))
+            # each of this runner's projections has now applied every event up to `last`
+            tx.executemany(ADVANCE_TRACKING, [(last, last, p.name) for p in behind])
             tx.flush()
             return len(rows)
 

@@ -36,3 +36,14 @@ Feature: Every decision rests on authority
       Then it is recorded
       And the decision rests on the escalation "e1"
       And the escalation "e1" is resolved
+
+  Rule: mandate-grantor
+
+    Scenario: The sponsor grants a mandate
+      When kathi grants jonas the mandate "m-ops" for the scope "operations"
+      Then it is recorded
+
+    Scenario: Nobody grants themselves a mandate
+      When jonas grants jonas the mandate "m-all" for the scope "*"
+      Then it is refused by the rule "mandate-grantor"
+      And nothing was stored

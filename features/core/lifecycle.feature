@@ -21,6 +21,19 @@ Feature: Time and the end of an initiative
       Then it is refused by the rule "effective-time"
       And nothing was stored
 
+  Rule: effective-order
+
+    Scenario: A later decision supersedes an earlier one
+      Given kathi decided "pilot" among "pilot, fixed" in scope "planning" as "d1"
+      When kathi decides "fixed" among "pilot, fixed" in scope "planning" superseding "d1"
+      Then it is recorded
+
+    Scenario: A decision cannot supersede one that took effect after it
+      Given kathi decided "pilot" among "pilot, fixed" in scope "planning" as "d1"
+      When kathi decides "fixed" among "pilot, fixed" in scope "planning" superseding "d1" from "2026-02-01"
+      Then it is refused by the rule "effective-order"
+      And nothing was stored
+
   Rule: initiative-open
 
     Scenario: A closed initiative accepts no further entries

@@ -191,6 +191,12 @@ def release(tandem: Tandem, ctx: dict[str, Any], actor: str, person: str, role: 
             role=ROLE_WORDS[role], reason=reason)
 
 
+@when(parsers.re(rf"(?P<actor>\w+) grants (?P<person>\w+) the mandate {Q('key')} for the scope {Q('scope')}"))
+def grant(tandem: Tandem, ctx: dict[str, Any], actor: str, person: str, key: str, scope: str) -> None:
+    attempt(tandem, ctx, "grant_mandate", actor=actor, initiative=IID, mandate=key, person=person,
+            scope=scope, limits="within budget")
+
+
 @when(parsers.re(r"(?P<actor>\w+) forms the tandem of (?P<a>\w+) and (?P<b>\w+)"))
 def form(tandem: Tandem, ctx: dict[str, Any], actor: str, a: str, b: str) -> None:
     attempt(tandem, ctx, "form_tandem", actor=actor, initiative=IID, people=[a, b])
@@ -209,13 +215,13 @@ def escalate(tandem: Tandem, ctx: dict[str, Any], actor: str, topic: str, keys: 
             due_at=(datetime.now(timezone.utc) + timedelta(days=7)).isoformat())
 
 
-@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?"))
+@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?"))
 def decide(tandem: Tandem, ctx: dict[str, Any], actor: str, option: str, keys: str, scope: str,
-           key: str | None, old: str | None) -> None:
+           key: str | None, old: str | None, when: str | None) -> None:
     attempt(tandem, ctx, "take_decision", actor=actor, initiative=IID,
             decision=key or "d-new", scope=scope, title=f"Chose {option}", option=option,
             rationale="Because it is better", decided_by=[actor], options=options(keys),
-            supersedes=old)
+            supersedes=old, effective_at=when_text(when) if when else None)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} answering the proposal {Q('key')}"))
