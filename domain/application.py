@@ -41,6 +41,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_id_of(token: str) -> str:
+    """The public id inside a token `tdm_<id>_<secret>` (empty if it has none)."""
+    parts = token.split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "tdm" else ""
+
+
 class _Directory:
     """The directory as an initiative sees it: people loaded from their own aggregates."""
 
@@ -229,6 +235,19 @@ class TandemApplication(Application[Any]):
             p.trigger_event(Person.TokenIssued, timestamp=now, token_id=token_id,
                             token_hash=token_digest(token), actor=actor, effective_at=now)
         return token, self._in_person(person, issue)
+
+    def revoke_token(self, *, actor: str, person: str, token_id: str,
+                     reason: str) -> list[Recording[Any]]:
+        """An API token stops working; its issuance stays in the log."""
+        token_id = v.text(token_id, "token_id")
+        reason = v.text(reason, "reason")
+
+        def revoke(p: Person, now: datetime) -> None:
+            if token_id not in p.tokens:
+                raise NotFound(f"'{p.slug}' holds no token '{token_id}' (or it was revoked).")
+            p.trigger_event(Person.TokenRevoked, timestamp=now, token_id=token_id,
+                            reason=reason, actor=actor, effective_at=now)
+        return self._in_person(person, revoke)
 
     # -- initiatives ---------------------------------------------------------------------------
 

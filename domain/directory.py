@@ -70,6 +70,13 @@ class Person(Aggregate):
         def apply(self, person: Person) -> None:
             person.tokens.append(self.token_id)
 
+    class TokenRevoked(Event):
+        token_id: str
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            person.tokens.remove(self.token_id)
+
     def __init__(
         self, person: str, name: str, unit: str, role: str, actor: str, effective_at: datetime
     ):

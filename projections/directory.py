@@ -30,6 +30,7 @@ INSERT_PERSON = (
 UPDATE_PERSON_UNIT = (
     "UPDATE tandem_people SET unit = ?, unit_since = ? WHERE person = ? AND unit_since <= ?"
 )
+DELETE_TOKEN = "DELETE FROM tandem_tokens WHERE token_id = ? AND person = ?"
 UPDATE_PERSON_ROLE = "UPDATE tandem_people SET role = ? WHERE person = ?"
 DEACTIVATE_PERSON = "UPDATE tandem_people SET active = 0, deactivated_at = ? WHERE person = ?"
 INSERT_TOKEN = (
@@ -86,6 +87,8 @@ class DirectoryProjection:
         elif e.type == "TokenIssued":
             token_hash = raw_token_hash(raw, e)
             tx.execute(INSERT_TOKEN, (token_hash, d["token_id"], d["person"], db_time(e.recorded_at)))
+        elif e.type == "TokenRevoked":
+            tx.execute(DELETE_TOKEN, (d["token_id"], d["person"]))
         elif e.type == "InitiativeOpened":
             tx.execute(INSERT_INITIATIVE, (
                 d["initiative"], d["title"], d["sponsor"], json.dumps(d["units"]),

@@ -31,6 +31,9 @@ _SUMMARIES: dict[str, Callable[[Data, str], str]] = {
     "RoleChanged": lambda d, a: f"{d.get('person')} is now {d.get('role')}",
     "PersonDeactivated": lambda d, a: f"{d.get('person')} deactivated: {_short(d.get('reason'))}",
     "TokenIssued": lambda d, a: f"API token {d.get('token_id')} issued for {d.get('person')}",
+    "TokenRevoked": lambda d, a: (
+        f"API token {d.get('token_id')} of {d.get('person')} revoked: {_short(d.get('reason'))}"
+    ),
     "InitiativeOpened": lambda d, a: (
         f"{a} opened '{_short(d.get('title'))}' for {_people(d.get('units'))}, "
         f"sponsor {d.get('sponsor')}"

@@ -77,6 +77,17 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    tandem = _open(args)
+    try:
+        tandem.record("revoke_token", actor=CLI_ACTOR, person=args.person,
+                      token_id=args.token_id, reason=args.reason)
+    finally:
+        tandem.close()
+    err.print(f"Token {args.token_id} of '{args.person}' revoked.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from web.demo import load_demo
 
@@ -201,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     t = token_sub.add_parser("create", help="print a new API token for a person on stdout")
     t.add_argument("--person", required=True, help="the person's id")
     t.set_defaults(run=cmd_token_create)
+    t = token_sub.add_parser("revoke", help="stop a token from working (the id is the part "
+                                            "after 'tdm_' in the token: tdm_<id>_…)")
+    t.add_argument("--person", required=True, help="the person's id")
+    t.add_argument("--token-id", required=True, help="the token's id")
+    t.add_argument("--reason", default="revoked by an administrator", help="why")
+    t.set_defaults(run=cmd_token_revoke)
 
     p = sub.add_parser("demo", help="load the example story (initiative 'kundenportal'); idempotent")
     p.set_defaults(run=cmd_demo)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from domain.application import token_id_of
 from web import i18n
 from web.auth import authenticate
 from web.i18n import gettext as _
@@ -21,11 +22,11 @@ LINK_ACTOR = "tandem-cli"
 
 def login_link(tandem: Tandem, person: str, next_path: str = "/",
                base_url: str | None = None) -> str:
-    """A URL that logs `person` in: it carries a fresh API token for them (only the token's
-    digest is stored; the link logs in like the token does, until the token is revoked)."""
+    """A one-time URL that logs `person` in: it carries a fresh API token for them, which is
+    revoked the moment the link is used (only the token's digest is ever stored)."""
     token, _recordings = tandem.app.issue_token(actor=LINK_ACTOR, person=person)
     tandem.catch_up()
-    query = urlencode({"token": token, "next": next_path})
+    query = urlencode({"link": token, "next": next_path})
     return f"{(base_url or tandem.settings.base_url).rstrip('/')}/login?{query}"
 
 
@@ -48,11 +49,16 @@ def _login_form(request: Request, session: Session, error: str = "", status: int
 def login_page(request: Request) -> Response:
     language(request)
     target = request.query_params.get("next", "/")
-    token = request.query_params.get("token")
+    link = request.query_params.get("link")
+    token = link or request.query_params.get("token")
     user, session = login_state(request)
-    if token:  # a login link
-        principal = authenticate(pages(request).tandem.read, token)
+    if token:  # a one-time login link, or an API token in the URL
+        tandem = pages(request).tandem
+        principal = authenticate(tandem.read, token)
         if principal is not None:
+            if link:
+                tandem.record("revoke_token", actor=principal.person, person=principal.person,
+                              token_id=token_id_of(link), reason="one-time login link used")
             return _logged_in(request, principal.person, target)
         return _login_form(request, session or Session.fresh(),
                            _("This token is not valid or its person is deactivated."), 401,

@@ -101,3 +101,21 @@ def test_demo_loads_once_and_log_prints_the_story_in_order(database_url, capsys)
 def test_an_unusable_database_url_is_a_clear_error(capsys):
     assert main(["--db", "mysql://x", "log"]) == 1
     assert "Unsupported database URL" in capsys.readouterr().err
+
+
+def test_a_revoked_token_no_longer_authenticates_and_the_revocation_is_logged(database_url, capsys):
+    init(database_url, capsys)
+    main(["--db", database_url, "token", "create", "--person", "ada"])
+    token = capsys.readouterr().out.strip()
+    token_id = token.split("_")[1]
+    assert main(["--db", database_url, "token", "revoke", "--person", "ada",
+                 "--token-id", token_id]) == 0
+    tandem = Tandem(Settings(database_url=database_url))
+    try:
+        assert tandem.read.person_for_token_digest(token_digest(token)) is None
+        [revoked] = tandem.read.timeline(person="ada", types=["TokenRevoked"])
+        assert revoked["data"]["token_id"] == token_id and revoked["actor"] == "tandem-cli"
+    finally:
+        tandem.close()
+    assert main(["--db", database_url, "token", "revoke", "--person", "ada",
+                 "--token-id", token_id]) == 1  # only once

@@ -129,10 +129,13 @@ def test_login_link_helper_issues_a_fresh_token(demo: Demo) -> None:
     from web.pages_login import login_link
 
     url = login_link(demo.tandem, "lena", "/escalations")
-    assert url.startswith(demo.tandem.settings.base_url + "/login?token=tdm_")
+    assert url.startswith(demo.tandem.settings.base_url + "/login?link=tdm_")
     client = demo.client(None)
     response = client.get(url.removeprefix(demo.tandem.settings.base_url), follow_redirects=False)
     assert response.headers["location"] == "/escalations"
+    again = demo.client(None).get(url.removeprefix(demo.tandem.settings.base_url),
+                                  follow_redirects=False)
+    assert again.status_code == 401  # a login link works once
 
 
 def test_logout_needs_the_csrf_token_and_ends_the_session(demo: Demo) -> None:
