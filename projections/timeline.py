@@ -17,6 +17,7 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS tandem_timeline_initiative "
     "ON tandem_timeline (initiative, effective_at, position)",
     "CREATE INDEX IF NOT EXISTS tandem_timeline_type ON tandem_timeline (initiative, type)",
+    "CREATE INDEX IF NOT EXISTS tandem_timeline_latest ON tandem_timeline (initiative, position)",
     "CREATE TABLE IF NOT EXISTS tandem_timeline_refs (position BIGINT NOT NULL, "
     "kind TEXT NOT NULL, ref TEXT NOT NULL, relation TEXT NOT NULL, "
     "PRIMARY KEY (kind, ref, position, relation))",
