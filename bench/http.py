@@ -28,8 +28,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TANDEM_DATABASE_URL": url, "TANDEM_CHECKPOINT_EVERY_MINUTES": "1000000"}
+def start_server(url: str, port: int, workers: int, key: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TANDEM_DATABASE_URL": url, "TANDEM_SIGNING_KEY": key,
+           "TANDEM_CHECKPOINT_EVERY_MINUTES": "1000000"}
     server = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers), "--log-level", "warning"],
@@ -81,7 +82,7 @@ def http_load(settings: Any, tandem: Tandem, seconds: float, workers: int = 2) -
     token, _ = tandem.app.issue_token(actor="bench", person=person)
     tandem.catch_up()
     port = free_port()
-    server = start_server(settings.database_url, port, workers)
+    server = start_server(settings.database_url, port, workers, str(settings.signing_key_path))
     base = f"http://127.0.0.1:{port}"
     try:
         login = httpx.get(f"{base}/login", params={"token": token}, follow_redirects=False)

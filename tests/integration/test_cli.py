@@ -12,6 +12,12 @@ from web.settings import Settings
 from web.system import Tandem
 
 
+@pytest.fixture(autouse=True)
+def keys_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the signing key defaults to the working directory: keep it out of the repo."""
+    monkeypatch.setenv("TANDEM_SIGNING_KEY", str(tmp_path / "signing.key"))
+
+
 def init(url: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(["--db", url, "init", "--admin-id", "ada", "--admin-name", "Ada Admin",
                  "--admin-unit", "it"])
