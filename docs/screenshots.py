@@ -45,6 +45,7 @@ def main() -> int:
             ("en", LAPTOP, f"/initiatives/{K}/decisions/d-validation-typing", "decision.png"),
             ("en", LAPTOP, "/escalations", "escalations.png"),
             ("en", LAPTOP, "/people/jonas", "person.png"),
+            ("en", LAPTOP, "/rules", "rules.png"),
             ("en", LAPTOP, f"/initiatives/{K}/record/decision", "form-decision.png"),
             ("de", LAPTOP, f"/initiatives/{K}", "initiative-de.png"),
             ("de", PHONE, "/", "overview-phone-de.png"),
