@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TANDEM_DATABASE_URL ?= sqlite:///$(DB)
 
-.PHONY: run test install lint typecheck bench screenshots clean
+.PHONY: run test check install lint typecheck contracts bench screenshots clean
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,14 +26,28 @@ run: $(STAMP)
 	fi
 	@$(BIN)/tandem serve --host $(HOST) --port $(PORT) --login-link kathi
 
-## test: the whole suite on SQLite and PostgreSQL
+## test: lint, types, import contracts and the whole suite on SQLite and PostgreSQL
 test: $(STAMP)
 	@$(BIN)/ruff check .
-	@$(BIN)/mypy domain projections
+	@$(BIN)/mypy domain projections web
+	@$(BIN)/lint-imports --no-cache
 	@$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+
+## check: the fast loop: lint, types, import contracts, unit and BDD tests (memory and SQLite)
+check: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/mypy domain projections web
+	@$(BIN)/lint-imports
+	@$(BIN)/python -m pytest -q -p no:randomly tests/unit tests/bdd -k "not postgres" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	@$(BIN)/mypy domain projections web
+
+contracts: $(STAMP)
+	@$(BIN)/lint-imports
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench $(BENCH_ARGS)

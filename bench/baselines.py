@@ -12,7 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from projections.db import Database, Storage
-from projections.runner import select_events_sql, stored_event
+from projections.eventlog import EventLog, stored_event
 
 
 class Probe(Aggregate):
@@ -84,7 +84,7 @@ def raw_insert_rate(db: Database, rows: list[tuple[str, int, str, bytes]]) -> fl
 
 def stored_rows(db: Database, after: int, limit: int) -> list[dict[str, Any]]:
     with db.connect() as conn:
-        return conn.all(select_events_sql(db), (after, limit))
+        return EventLog(db.storage).after(conn, after, limit)
 
 
 def all_rows(db: Database) -> Iterator[dict[str, Any]]:

@@ -78,11 +78,11 @@ class History:
         staff = side_a[2:12] + side_b[2:12]
         written = 1
 
-        def run(command: str, by: str | None = None, **kwargs: object) -> None:
+        def run(command: Callable[..., object], by: str | None = None, **kwargs: object) -> None:
             nonlocal written
             before = len(agg_pending())
             try:
-                getattr(self.app, command)(actor=by or actor(), initiative=iid, **kwargs)
+                command(actor=by or actor(), initiative=iid, **kwargs)
             except DomainError:
                 return
             written += len(agg_pending()) - before
@@ -103,19 +103,19 @@ class History:
                 return list(agg.pending_events)
 
             self.clock = opened + timedelta(hours=1)
-            run("set_goal", statement=f"Goal of initiative {number}", agreed_by=[sponsor],
+            run(self.app.set_goal, statement=f"Goal of initiative {number}", agreed_by=[sponsor],
                 effective_at=self.clock)
             for c in range(3):
-                run("define_criterion", criterion=f"c{c}", description=f"Criterion {c}",
+                run(self.app.define_criterion, criterion=f"c{c}", description=f"Criterion {c}",
                     target="≥ 4", effective_at=self.clock)
-            run("form_tandem", people=self.tandem_people, effective_at=self.clock)
-            run("grant_mandate", by=sponsor, mandate="m-a", person=self.tandem_people[0], scope="technology",
+            run(self.app.form_tandem, people=self.tandem_people, effective_at=self.clock)
+            run(self.app.grant_mandate, by=sponsor, mandate="m-a", person=self.tandem_people[0], scope="technology",
                 limits="up to 50k", effective_at=self.clock)
-            run("grant_mandate", by=sponsor, mandate="m-b", person=self.tandem_people[1], scope="operations",
+            run(self.app.grant_mandate, by=sponsor, mandate="m-b", person=self.tandem_people[1], scope="operations",
                 limits="no new roles", effective_at=self.clock)
             for area in areas:
                 person = rng.choice(staff)
-                run("assign", area=area, person=person, role="A", effective_at=self.clock)
+                run(self.app.assign, area=area, person=person, role="A", effective_at=self.clock)
                 held[area] = person
             while written < budget:
                 day += 1
@@ -123,23 +123,23 @@ class History:
                 roll = rng.random()
                 if roll < 0.22:
                     area = rng.choice(areas)
-                    run("release", area=area, person=held[area], role="A", reason="rotation",
+                    run(self.app.release, area=area, person=held[area], role="A", reason="rotation",
                         effective_at=self.clock)
                     held[area] = rng.choice(staff)
-                    run("assign", area=area, person=held[area], role="A", effective_at=self.clock)
+                    run(self.app.assign, area=area, person=held[area], role="A", effective_at=self.clock)
                 elif roll < 0.32:
-                    run("assign", area=rng.choice(areas), person=rng.choice(staff),
+                    run(self.app.assign, area=rng.choice(areas), person=rng.choice(staff),
                         role=rng.choice("RCI"), effective_at=when())
                 elif roll < 0.47:
                     counters["p"] += 1
                     counters["d"] += 1
                     key, scope = rng.choice([("a", "technology/x"), ("b", "operations/y")])
-                    run("propose", proposal=f"p{counters['p']}", question="Which way?", scope=scope,
+                    run(self.app.propose, proposal=f"p{counters['p']}", question="Which way?", scope=scope,
                         options=[{"key": "one", "title": "One"}, {"key": "two", "title": "Two"}],
                         proposed_by=self.tandem_people, effective_at=self.clock)
                     decider = self.tandem_people[0 if key == "a" else 1]
                     supersedes = decisions[-1] if decisions and rng.random() < 0.1 else None
-                    run("take_decision", decision=f"d{counters['d']}", scope=scope,
+                    run(self.app.take_decision, decision=f"d{counters['d']}", scope=scope,
                         title=f"Decision {counters['d']}", option=rng.choice(["one", "two"]),
                         rationale="Because the pilot showed it works with less rework.",
                         decided_by=[decider], proposal=f"p{counters['p']}",
@@ -148,7 +148,7 @@ class History:
                 elif roll < 0.52:
                     counters["e"] += 1
                     key = f"e{counters['e']}"
-                    run("raise_escalation", escalation=key, topic="Opposing priorities",
+                    run(self.app.raise_escalation, escalation=key, topic="Opposing priorities",
                         options=[{"key": "x", "title": "X"}, {"key": "y", "title": "Y"}],
                         raised_by=actor(), due_at=self.clock + timedelta(days=7),
                         effective_at=self.clock)
@@ -156,26 +156,26 @@ class History:
                 elif roll < 0.58 and open_escalations:
                     key = open_escalations.pop(0)
                     if rng.random() < 0.3:
-                        run("forward_escalation", escalation=key, reason="no answer",
+                        run(self.app.forward_escalation, escalation=key, reason="no answer",
                             effective_at=self.clock)
                     counters["d"] += 1
-                    run("take_decision", decision=f"d{counters['d']}", scope="planning",
+                    run(self.app.take_decision, decision=f"d{counters['d']}", scope="planning",
                         title="Escalated decision", option="x", rationale="Sponsor decided.",
                         decided_by=[sponsor, level2], escalation=key, effective_at=self.clock)
                 elif roll < 0.63:
                     counters["h"] += 1
                     giver, taker = rng.sample(staff, 2)
-                    run("start_handoff", handoff=f"h{counters['h']}", item="Support duty",
+                    run(self.app.start_handoff, handoff=f"h{counters['h']}", item="Support duty",
                         from_person=giver, to_person=taker, effective_at=self.clock)
-                    run("accept_handoff", handoff=f"h{counters['h']}", effective_at=self.clock)
+                    run(self.app.accept_handoff, handoff=f"h{counters['h']}", effective_at=self.clock)
                 elif roll < 0.78:
-                    run("record_measurement", criterion=f"c{rng.randrange(3)}",
+                    run(self.app.record_measurement, criterion=f"c{rng.randrange(3)}",
                         value=round(rng.uniform(1, 5), 1), note="weekly", effective_at=when())
                 elif roll < 0.80 and decisions:
-                    run("revoke_decision", decision=decisions.pop(rng.randrange(len(decisions))),
+                    run(self.app.revoke_decision, decision=decisions.pop(rng.randrange(len(decisions))),
                         reason="overtaken", effective_at=self.clock)
                 else:
-                    run("report_status", summary="Joint weekly status", running=["Work"],
+                    run(self.app.report_status, summary="Joint weekly status", running=["Work"],
                         blocked=[], options=[], reported_by=self.tandem_people,
                         effective_at=when())
         self.recorded += len(recordings)

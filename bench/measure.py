@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench import baselines
 from bench.history import START, History
-from web.audit_keys import create_signing_key
+from projections.ledger.keys import create_signing_key
 from web.settings import Settings
 from web.system import Tandem
 
@@ -108,9 +108,9 @@ def commands(tandem: Tandem) -> dict[str, Any]:
     people = [p["person"] for p in tandem.read.people()][:4]
     sponsor = people[0]
     units = sorted({p["unit"] for p in tandem.read.people()})[:2]
-    tandem.record("open_initiative", actor=sponsor, initiative="bench-live", title="Live",
+    tandem.record(tandem.app.open_initiative, actor=sponsor, initiative="bench-live", title="Live",
                   sponsor=sponsor, units=units, escalation_path=[sponsor])
-    tandem.record("define_criterion", actor=sponsor, initiative="bench-live", criterion="c",
+    tandem.record(tandem.app.define_criterion, actor=sponsor, initiative="bench-live", criterion="c",
                   description="Criterion", target="5")
     first = app.recorder.max_notification_id() or 0
     options = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}]
@@ -119,13 +119,13 @@ def commands(tandem: Tandem) -> dict[str, Any]:
     for i in range(COMMANDS):
         kind = i % 3
         if kind == 0:
-            count += len(tandem.record("record_measurement", actor=sponsor, initiative="bench-live",
+            count += len(tandem.record(tandem.app.record_measurement, actor=sponsor, initiative="bench-live",
                                        criterion="c", value=i % 5, note="n"))
         elif kind == 1:
-            count += len(tandem.record("report_status", actor=sponsor, initiative="bench-live",
+            count += len(tandem.record(tandem.app.report_status, actor=sponsor, initiative="bench-live",
                                        summary="Status", running=["x"], reported_by=[sponsor]))
         else:
-            count += len(tandem.record("take_decision", actor=sponsor, initiative="bench-live",
+            count += len(tandem.record(tandem.app.take_decision, actor=sponsor, initiative="bench-live",
                                        decision=f"d{i}", scope="planning", title="T", option="a",
                                        rationale="Because.", decided_by=[sponsor],
                                        options=options))
@@ -178,8 +178,8 @@ def queries(tandem: Tandem, history: History) -> dict[str, Any]:
 
 
 def verify(tandem: Tandem, settings: Settings) -> dict[str, Any]:
-    from projections.audit import verify_log
-    from web.audit_keys import log_public_key
+    from projections.ledger.keys import log_public_key
+    from projections.ledger.verify import verify_log
 
     key = log_public_key(settings.signing_key_path)
     started = time.perf_counter()
@@ -191,10 +191,10 @@ def verify(tandem: Tandem, settings: Settings) -> dict[str, Any]:
 
 
 def export(tandem: Tandem, settings: Settings, folder: Path) -> dict[str, Any]:
-    from web.audit_export import ExportFilter, export_bundle
+    from projections.ledger.bundle import ExportFilter
 
     started = time.perf_counter()
-    export_bundle(tandem, folder / "bundle", ExportFilter())
+    tandem.export(folder / "bundle", ExportFilter())
     elapsed = time.perf_counter() - started
     with (folder / "bundle" / "events.jsonl").open() as lines:
         count = sum(1 for _ in lines)

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.browser_server import chromium_missing, demo_server, launch  # noqa: E402
+from tests.support.browser import chromium_missing, demo_server, launch  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 K = "kundenportal"

@@ -6,12 +6,11 @@ Class names and this module path are stored as topics: renaming one needs `regis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-if TYPE_CHECKING:
-    from domain.initiative import Initiative
+from domain.initiative_state import InitiativeState
 
 
 class InitiativeEvent(Aggregate.Event):
@@ -35,7 +34,7 @@ class GoalSet(InitiativeEvent):
     reason: str
     agreed_by: list[str]
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.goal_version += 1
         initiative.goal = {"statement": self.statement, "version": initiative.goal_version,
                            "effective_at": self.effective_at}
@@ -50,7 +49,7 @@ class CriterionDefined(InitiativeEvent):
     description: str
     target: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.criteria[self.criterion] = {"active": True, "defined_at": self.effective_at}
 
 
@@ -65,7 +64,7 @@ class CriterionRetired(InitiativeEvent):
     criterion: str
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.criteria[self.criterion]["active"] = False
 
 
@@ -80,7 +79,7 @@ class ResponsibilityAssigned(InitiativeEvent):
     person: str
     role: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         spans = initiative.spans(self.area, self.person, self.role)
         spans.append([self.effective_at, None])
         spans.sort(key=lambda span: span[0])
@@ -92,7 +91,7 @@ class ResponsibilityReleased(InitiativeEvent):
     role: str
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         for span in initiative.spans(self.area, self.person, self.role):
             if span[1] is None and span[0] <= self.effective_at:
                 span[1] = self.effective_at
@@ -101,7 +100,7 @@ class ResponsibilityReleased(InitiativeEvent):
 class TandemFormed(InitiativeEvent):
     people: list[str]
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.tandems.append([self.effective_at, None, list(self.people)])
         initiative.tandems.sort(key=lambda span: span[0])
 
@@ -109,7 +108,7 @@ class TandemFormed(InitiativeEvent):
 class TandemDissolved(InitiativeEvent):
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         for span in initiative.tandems:
             if span[1] is None and span[0] <= self.effective_at:
                 span[1] = self.effective_at
@@ -122,7 +121,7 @@ class MandateGranted(InitiativeEvent):
     limits: str
     granted_by: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.mandates[self.mandate] = {
             "person": self.person,
             "scope": self.scope,
@@ -135,7 +134,7 @@ class MandateRevoked(InitiativeEvent):
     mandate: str
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.mandates[self.mandate]["end"] = self.effective_at
 
 
@@ -146,7 +145,7 @@ class DecisionProposed(InitiativeEvent):
     options: list[dict[str, str]]
     proposed_by: list[str]
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.proposals[self.proposal] = {
             "scope": self.scope,
             "options": self.options,
@@ -168,7 +167,7 @@ class DecisionTaken(InitiativeEvent):
     escalation: str | None
     supersedes: str | None
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.decisions[self.decision] = {"status": "in_force",
                                                "effective_at": self.effective_at}
         if self.supersedes:
@@ -181,7 +180,7 @@ class DecisionRevoked(InitiativeEvent):
     decision: str
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.decisions[self.decision]["status"] = "revoked"
 
 
@@ -194,7 +193,7 @@ class EscalationRaised(InitiativeEvent):
     level: int
     due_at: datetime
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.escalations[self.escalation] = {
             "options": self.options,
             "raised_at": self.effective_at,
@@ -214,7 +213,7 @@ class EscalationForwarded(InitiativeEvent):
     due_at: datetime
     reason: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         escalation = initiative.escalations[self.escalation]
         escalation.update(
             level=self.level,
@@ -229,7 +228,7 @@ class EscalationResolved(InitiativeEvent):
     escalation: str
     decision: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.escalations[self.escalation]["open"] = False
 
 
@@ -239,14 +238,14 @@ class HandoffStarted(InitiativeEvent):
     from_person: str
     to_person: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at}
 
 
 class HandoffAccepted(InitiativeEvent):
     handoff: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.handoffs[self.handoff]["accepted"] = True
 
 
@@ -265,7 +264,7 @@ class RulesAdopted(InitiativeEvent):
 class InitiativeClosed(InitiativeEvent):
     outcome: str
 
-    def apply(self, initiative: Initiative) -> None:
+    def apply(self, initiative: InitiativeState) -> None:
         initiative.closed = True
 
 

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 from domain import events as ev
 from domain.directory import Person
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from domain.initiative_state import InitiativeState
 from domain.values import check_options, covers, entity_id
 
 
@@ -24,7 +25,7 @@ class People(Protocol):
 Options = list[dict[str, str]]
 
 
-class Initiative(Aggregate):
+class Initiative(Aggregate, InitiativeState):
     """A cross-unit initiative and everything recorded about it."""
 
     INITIAL_VERSION = 1
@@ -45,17 +46,16 @@ class Initiative(Aggregate):
         self.escalation_path = list(escalation_path)
         self.opened_at = effective_at
         self.closed = False
-        self.goal: dict[str, Any] | None = None
+        self.goal = None
         self.goal_version = 0
-        self.criteria: dict[str, dict[str, Any]] = {}
-        # area -> person -> role -> [[start, end or None], ...] in effective time
-        self.assignments: dict[str, dict[str, dict[str, list[list[Any]]]]] = {}
-        self.tandems: list[list[Any]] = []  # [start, end or None, [person, person]]
-        self.mandates: dict[str, dict[str, Any]] = {}
-        self.proposals: dict[str, dict[str, Any]] = {}
-        self.decisions: dict[str, dict[str, Any]] = {}
-        self.escalations: dict[str, dict[str, Any]] = {}
-        self.handoffs: dict[str, dict[str, Any]] = {}
+        self.criteria = {}
+        self.assignments = {}
+        self.tandems = []
+        self.mandates = {}
+        self.proposals = {}
+        self.decisions = {}
+        self.escalations = {}
+        self.handoffs = {}
 
     @staticmethod
     def id_for(initiative: str) -> Any:
@@ -86,17 +86,6 @@ class Initiative(Aggregate):
             actor=actor,
             effective_at=effective_at,
         )
-
-    # -- queries over the state, in effective time ---------------------------------------------
-
-    def spans(self, area: str, person: str, role: str) -> list[list[Any]]:
-        return self.assignments.setdefault(area, {}).setdefault(person, {}).setdefault(role, [])
-
-    def tandem_at(self, moment: datetime) -> list[str] | None:
-        for start, end, people in self.tandems:
-            if start <= moment and (end is None or moment < end):
-                return list(people)
-        return None
 
     # -- the one way an event is triggered -----------------------------------------------------
 

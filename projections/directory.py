@@ -1,13 +1,19 @@
-"""Read model of the directory and of the initiatives list: units, people, API tokens."""
+"""Read model of the directory and of the initiatives list: units, people, API tokens; its
+table, its projection and its queries."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
-from projections.db import Connection
+from domain import events as ev
+from domain.directory import Person, Unit
+from domain.errors import NotFound
+from projections.db import Connection, Database, Row
 from projections.envelope import Envelope, db_time
+from projections.projection import Projection, handles
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS tandem_units (unit TEXT PRIMARY KEY, name TEXT NOT NULL)",
@@ -65,50 +71,118 @@ SELECT_INITIATIVE = (
 )
 
 
-class DirectoryProjection:
+class DirectoryProjection(Projection):
     name = "directory"
     ddl = DDL
     tables = ("tandem_units", "tandem_people", "tandem_tokens", "tandem_initiatives")
 
-    def apply(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+    @handles(Unit.UnitRegistered)
+    def _unit(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(INSERT_UNIT, (e.data["unit"], e.data["name"]))
+
+    @handles(Person.PersonRegistered)
+    def _person(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
         d = e.data
-        if e.type == "UnitRegistered":
-            tx.execute(INSERT_UNIT, (d["unit"], d["name"]))
-        elif e.type == "PersonRegistered":
-            tx.execute(INSERT_PERSON, (d["person"], d["name"], d["unit"], d["role"],
-                                       db_time(e.effective_at)))
-        elif e.type == "PersonMoved":
-            since = db_time(e.effective_at)
-            tx.execute(UPDATE_PERSON_UNIT, (d["unit"], since, d["person"], since))
-        elif e.type == "RoleChanged":
-            tx.execute(UPDATE_PERSON_ROLE, (d["role"], d["person"]))
-        elif e.type == "PersonDeactivated":
-            tx.execute(DEACTIVATE_PERSON, (db_time(e.effective_at), d["person"]))
-        elif e.type == "TokenIssued":
-            token_hash = raw_token_hash(raw, e)
-            tx.execute(INSERT_TOKEN, (token_hash, d["token_id"], d["person"], db_time(e.recorded_at)))
-        elif e.type == "TokenRevoked":
-            tx.execute(DELETE_TOKEN, (d["token_id"], d["person"]))
-        elif e.type == "InitiativeOpened":
-            tx.execute(INSERT_INITIATIVE, (
-                d["initiative"], d["title"], d["sponsor"], json.dumps(d["units"]),
-                json.dumps(d["escalation_path"]), db_time(e.effective_at), e.position,
-            ))
-        elif e.type == "InitiativeClosed":
-            tx.execute(CLOSE_INITIATIVE, (db_time(e.effective_at), e.position, e.initiative))
-        elif e.initiative is not None:
-            tx.execute(TOUCH_INITIATIVE, (e.position, e.initiative))
+        tx.execute(INSERT_PERSON, (d["person"], d["name"], d["unit"], d["role"],
+                                   db_time(e.effective_at)))
+
+    @handles(Person.PersonMoved)
+    def _moved(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        since = db_time(e.effective_at)
+        tx.execute(UPDATE_PERSON_UNIT, (e.data["unit"], since, e.data["person"], since))
+
+    @handles(Person.RoleChanged)
+    def _role(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(UPDATE_PERSON_ROLE, (e.data["role"], e.data["person"]))
+
+    @handles(Person.PersonDeactivated)
+    def _deactivated(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(DEACTIVATE_PERSON, (db_time(e.effective_at), e.data["person"]))
+
+    @handles(Person.TokenIssued)
+    def _token(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(INSERT_TOKEN, (raw_token_hash(raw), e.data["token_id"], e.data["person"],
+                                  db_time(e.recorded_at)))
+
+    @handles(Person.TokenRevoked)
+    def _revoked(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(DELETE_TOKEN, (e.data["token_id"], e.data["person"]))
+
+    @handles(ev.InitiativeOpened)
+    def _opened(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        d = e.data
+        tx.execute(INSERT_INITIATIVE, (
+            d["initiative"], d["title"], d["sponsor"], json.dumps(d["units"]),
+            json.dumps(d["escalation_path"]), db_time(e.effective_at), e.position,
+        ))
+
+    @handles(ev.InitiativeClosed)
+    def _closed(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(CLOSE_INITIATIVE, (db_time(e.effective_at), e.position, e.initiative))
+
+    @handles(*(cls for cls in ev.INITIATIVE_EVENTS
+               if cls not in (ev.InitiativeOpened, ev.InitiativeClosed)))
+    def _touched(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(TOUCH_INITIATIVE, (e.position, e.initiative))
 
 
-def raw_token_hash(raw: StoredEvent, e: Envelope) -> str:
+def raw_token_hash(raw: StoredEvent) -> str:
     """The digest is hidden from envelopes; read it from the stored state itself."""
     state = json.loads(raw.state)
     return str(state["token_hash"])
 
 
-def initiative_row(row: dict[str, object]) -> dict[str, object]:
+def initiative_row(row: Row) -> dict[str, Any]:
     return {
         **row,
         "units": json.loads(str(row["units"])),
         "escalation_path": json.loads(str(row["escalation_path"])),
     }
+
+
+def _person(row: Row) -> dict[str, Any]:
+    return {**row, "active": bool(row["active"])}
+
+
+class DirectoryQueries:
+    """Units, people, API tokens and the list of initiatives."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def units(self) -> list[dict[str, Any]]:
+        with self.db.connect() as conn:
+            return conn.all(SELECT_UNITS)
+
+    def unit(self, unit: str) -> dict[str, Any]:
+        found = next((u for u in self.units() if u["unit"] == unit), None)
+        if found is None:
+            raise NotFound(f"There is no unit '{unit}'.")
+        return found
+
+    def people(self) -> list[dict[str, Any]]:
+        with self.db.connect() as conn:
+            return [_person(row) for row in conn.all(SELECT_PEOPLE)]
+
+    def person(self, person: str) -> dict[str, Any]:
+        with self.db.connect() as conn:
+            row = conn.one(SELECT_PERSON, (person,))
+        if row is None:
+            raise NotFound(f"There is no person '{person}'.")
+        return _person(row)
+
+    def person_for_token_digest(self, digest: str) -> dict[str, Any] | None:
+        with self.db.connect() as conn:
+            row = conn.one(SELECT_TOKEN, (digest,))
+        return _person(row) if row and row["active"] else None
+
+    def initiative_row(self, initiative: str) -> dict[str, Any]:
+        with self.db.connect() as conn:
+            row = conn.one(SELECT_INITIATIVE, (initiative,))
+        if row is None:
+            raise NotFound(f"There is no initiative '{initiative}'.", rule="known-references")
+        return initiative_row(row)
+
+    def initiative_rows(self) -> list[dict[str, Any]]:
+        with self.db.connect() as conn:
+            return [initiative_row(r) for r in conn.all(SELECT_INITIATIVES)]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
+from domain.event_types import EventClass, named
 from projections.summary import summarize
 
 BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic",
@@ -61,7 +62,12 @@ class Envelope:
 
     def __post_init__(self) -> None:
         if not self.summary:
-            self.summary = summarize(self.type, self.data, self.actor)
+            self.summary = summarize(self.kind, self.data, self.actor)
+
+    @property
+    def kind(self) -> EventClass:
+        """The event class this envelope shows (its `type` is the class's name)."""
+        return named(self.type)
 
     @classmethod
     def from_event(cls, position: int, event: Any, initiative: str | None,

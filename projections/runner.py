@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
-from uuid import UUID
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
-from projections.db import BufferedConnection, Connection, Database
+from domain import events as ev
+from domain.directory import Person, Unit
+from domain.event_types import EventClass
+from projections.db import BufferedConnection, Connection, Database, Row
 from projections.envelope import Envelope
+from projections.eventlog import EventLog, stored_event
+from projections.projection import Projection
 
 BATCH = 500
-SUBJECT_EVENTS = {"UnitRegistered": "unit", "PersonRegistered": "person",
-                  "InitiativeOpened": "initiative"}
+# The events that create a subject of the log, and the attribute naming it.
+SUBJECT_EVENTS: dict[EventClass, str] = {Unit.UnitRegistered: "unit",
+                                         Person.PersonRegistered: "person",
+                                         ev.InitiativeOpened: "initiative"}
 
 CREATE_TRACKING = (
     "CREATE TABLE IF NOT EXISTS tandem_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
@@ -42,41 +48,6 @@ INSERT_SUBJECT = (
 SELECT_SUBJECTS = "SELECT originator_id, kind, slug FROM tandem_subjects"
 
 
-class Projection(Protocol):
-    """A read model: its tables, and how one event changes them."""
-
-    name: str
-    ddl: Sequence[str]
-    tables: Sequence[str]
-
-    def apply(self, tx: Connection, event: Envelope, raw: StoredEvent) -> None: ...
-
-
-class Batched(Protocol):
-    """A projection that reads what it needs once per batch (optional)."""
-
-    def begin(self, tx: Connection) -> None: ...
-
-
-def select_events_sql(db: Database) -> str:
-    storage = db.storage
-    return (
-        f"SELECT {storage.position_column} AS position, originator_id, originator_version, "  # noqa: S608 - identifiers from settings
-        f"topic, state FROM {storage.events_table} WHERE {storage.position_column} > ? "
-        f"ORDER BY {storage.position_column} LIMIT ?"
-    )
-
-
-def stored_event(row: dict[str, Any]) -> StoredEvent:
-    originator = row["originator_id"]
-    return StoredEvent(
-        originator_id=originator if isinstance(originator, UUID) else UUID(str(originator)),
-        originator_version=int(row["originator_version"]),
-        topic=row["topic"],
-        state=bytes(row["state"]),
-    )
-
-
 class Runner:
     """Catches the projections up with the log, in batches, one transaction per batch."""
 
@@ -85,10 +56,9 @@ class Runner:
         self.db = db
         self.decode = decode
         self.projections = list(projections)
-        self.select_events = select_events_sql(db)
+        self.log = EventLog(db.storage)
         self._subjects: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()
-        self.listeners: list[Callable[[int], None]] = []
 
     def create_schema(self, conn: Connection) -> None:
         conn.execute(CREATE_TRACKING)
@@ -143,14 +113,12 @@ class Runner:
             if not behind:
                 return 0
             start = min(positions[p.name] for p in behind)
-            rows = conn.all(self.select_events, (start, batch))
+            rows = self.log.after(conn, start, batch)
             if not rows:
                 return 0
             tx = BufferedConnection(conn)
             for projection in behind:
-                begin = getattr(projection, "begin", None)
-                if begin is not None:
-                    begin(tx)
+                projection.begin(tx)
             for row in rows:
                 self._apply(tx, row, behind, positions)
             last = int(rows[-1]["position"])
@@ -159,12 +127,12 @@ class Runner:
             tx.flush()
             return len(rows)
 
-    def _apply(self, conn: Connection, row: dict[str, Any], projections: list[Projection],
+    def _apply(self, conn: Connection, row: Row, projections: list[Projection],
                positions: dict[str, int]) -> None:
         raw = stored_event(row)
         event = self.decode(raw)
         originator = str(raw.originator_id)
-        kind = SUBJECT_EVENTS.get(type(event).__name__)
+        kind = SUBJECT_EVENTS.get(type(event))
         if kind is not None:
             slug = getattr(event, kind)
             conn.execute(INSERT_SUBJECT, (originator, kind, slug))

@@ -1,4 +1,5 @@
-"""Initiative state as a fold over its envelopes, in effective-time order.
+"""Initiative state as a fold over its envelopes, in effective-time order, and the queries that
+answer with it (state, goal, goal history, the overview of initiatives).
 
 The same fold answers "now, as known now" and any bitemporal question: the caller chooses the
 envelopes (those recorded by `known_at` that took effect by `as_of`).
@@ -6,154 +7,263 @@ envelopes (those recorded by `known_at` that took effect by `as_of`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
+from domain import events as ev
+from domain.errors import NotFound
+from domain.event_types import EventClass
+from projections.directory import DirectoryQueries
 from projections.envelope import Envelope, iso
+from projections.timeline import TimelineQueries
+
+State = dict[str, Any]
+Data = dict[str, Any]
+STALE_STATUS_DAYS = 14
 
 
-def fold(events: Iterable[Envelope], moment: datetime) -> dict[str, Any]:
-    """The state of one initiative at `moment` from its envelopes (any order given)."""
-    s: dict[str, Any] = {
+def empty() -> State:
+    return {
         "initiative": None, "title": None, "sponsor": None, "units": [], "escalation_path": [],
         "status": "open", "opened_at": None, "closed_at": None, "outcome": None,
         "goal": None, "criteria": {}, "tandem": None, "mandates": {}, "proposals": {},
         "decisions": {}, "escalations": {}, "handoffs": {}, "last_status": None,
         "rules_adopted": [], "events": 0, "last_position": 0,
     }
+
+
+def fold(events: Iterable[Envelope], moment: datetime) -> State:
+    """The state of one initiative at `moment` from its envelopes (any order given)."""
+    s = empty()
     for e in sorted(events, key=lambda e: (e.effective_at, e.position)):
-        _apply(s, e)
+        change = CHANGES.get(e.kind)
+        if change is not None:
+            change(s, e.data, e, iso(e.effective_at))
         s["events"] += 1
         s["last_position"] = max(s["last_position"], e.position)
-    for escalation in s["escalations"].values():
+    return with_overdue(s, moment)
+
+
+def with_overdue(state: State, moment: datetime) -> State:
+    for escalation in state["escalations"].values():
         escalation["overdue"] = (
             escalation["status"] == "open" and datetime.fromisoformat(escalation["due_at"]) < moment
         )
-    return s
+    return state
 
 
-def _apply(s: dict[str, Any], e: Envelope) -> None:  # noqa: C901 - one branch per event type
-    d, t, when = e.data, e.type, iso(e.effective_at)
-    if t == "InitiativeOpened":
-        s.update(initiative=d["initiative"], title=d["title"], sponsor=d["sponsor"],
-                 units=d["units"], escalation_path=d["escalation_path"], opened_at=when)
-    elif t in ("GoalSet", "GoalRevised"):
-        version = (s["goal"] or {}).get("version", 0) + 1
-        s["goal"] = {"version": version, "statement": d["statement"], "reason": d["reason"],
-                     "agreed_by": d["agreed_by"], "actor": e.actor, "effective_at": when,
-                     "recorded_at": iso(e.recorded_at)}
-    elif t == "CriterionDefined":
-        s["criteria"][d["criterion"]] = {"id": d["criterion"], "description": d["description"],
-                                         "target": d["target"], "status": "active",
-                                         "measurements": [], "latest": None}
-    elif t == "CriterionRevised" and d["criterion"] in s["criteria"]:
+# -- how each event changes the state: (state, data, envelope, effective time as ISO text) ------
+
+Change = Callable[[State, Data, Envelope, str], None]
+
+
+def _opened(s: State, d: Data, e: Envelope, when: str) -> None:
+    s.update(initiative=d["initiative"], title=d["title"], sponsor=d["sponsor"],
+             units=d["units"], escalation_path=d["escalation_path"], opened_at=when)
+
+
+def _goal(s: State, d: Data, e: Envelope, when: str) -> None:
+    version = (s["goal"] or {}).get("version", 0) + 1
+    s["goal"] = {"version": version, "statement": d["statement"], "reason": d["reason"],
+                 "agreed_by": d["agreed_by"], "actor": e.actor, "effective_at": when,
+                 "recorded_at": iso(e.recorded_at)}
+
+
+def _criterion_defined(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["criteria"][d["criterion"]] = {"id": d["criterion"], "description": d["description"],
+                                     "target": d["target"], "status": "active",
+                                     "measurements": [], "latest": None}
+
+
+def _criterion_revised(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["criterion"] in s["criteria"]:
         s["criteria"][d["criterion"]].update(description=d["description"], target=d["target"])
-    elif t == "CriterionRetired" and d["criterion"] in s["criteria"]:
+
+
+def _criterion_retired(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["criterion"] in s["criteria"]:
         s["criteria"][d["criterion"]]["status"] = "retired"
-    elif t == "MeasurementRecorded" and d["criterion"] in s["criteria"]:
-        criterion = s["criteria"][d["criterion"]]
+
+
+def _measured(s: State, d: Data, e: Envelope, when: str) -> None:
+    criterion = s["criteria"].get(d["criterion"])
+    if criterion is not None:
         measurement = {"value": d["value"], "note": d["note"], "effective_at": when,
                        "actor": e.actor}
         criterion["measurements"].append(measurement)
         criterion["latest"] = measurement
-    elif t == "TandemFormed":
-        s["tandem"] = {"people": d["people"], "since": when}
-    elif t == "TandemDissolved":
-        s["tandem"] = None
-    elif t == "MandateGranted":
-        s["mandates"][d["mandate"]] = {
-            "id": d["mandate"], "person": d["person"], "scope": d["scope"], "limits": d["limits"],
-            "granted_by": d["granted_by"], "granted_at": when, "status": "active",
-            "revoked_at": None, "revoke_reason": None}
-    elif t == "MandateRevoked" and d["mandate"] in s["mandates"]:
+
+
+def _tandem_formed(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["tandem"] = {"people": d["people"], "since": when}
+
+
+def _tandem_dissolved(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["tandem"] = None
+
+
+def _mandate_granted(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["mandates"][d["mandate"]] = {
+        "id": d["mandate"], "person": d["person"], "scope": d["scope"], "limits": d["limits"],
+        "granted_by": d["granted_by"], "granted_at": when, "status": "active",
+        "revoked_at": None, "revoke_reason": None}
+
+
+def _mandate_revoked(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["mandate"] in s["mandates"]:
         s["mandates"][d["mandate"]].update(status="revoked", revoked_at=when,
                                            revoke_reason=d["reason"])
-    elif t == "DecisionProposed":
-        s["proposals"][d["proposal"]] = {
-            "id": d["proposal"], "question": d["question"], "scope": d["scope"],
-            "options": d["options"], "proposed_by": d["proposed_by"], "proposed_at": when,
-            "status": "open", "answered_by": None}
-    elif t == "DecisionTaken":
-        s["decisions"][d["decision"]] = {
-            "id": d["decision"], "title": d["title"], "scope": d["scope"], "option": d["option"],
-            "decided_by": d["decided_by"], "basis": d["basis"], "effective_at": when,
-            "status": "in_force", "superseded_by": None}
-        superseded = s["decisions"].get(d["supersedes"] or "")
-        if superseded:
-            superseded.update(status="superseded", superseded_by=d["decision"])
-        proposal = s["proposals"].get(d["proposal"] or "")
-        if proposal:
-            proposal.update(status="decided", answered_by=d["decision"])
-    elif t == "DecisionRevoked" and d["decision"] in s["decisions"]:
+
+
+def _proposed(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["proposals"][d["proposal"]] = {
+        "id": d["proposal"], "question": d["question"], "scope": d["scope"],
+        "options": d["options"], "proposed_by": d["proposed_by"], "proposed_at": when,
+        "status": "open", "answered_by": None}
+
+
+def _decided(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["decisions"][d["decision"]] = {
+        "id": d["decision"], "title": d["title"], "scope": d["scope"], "option": d["option"],
+        "decided_by": d["decided_by"], "basis": d["basis"], "effective_at": when,
+        "status": "in_force", "superseded_by": None}
+    superseded = s["decisions"].get(d["supersedes"] or "")
+    if superseded:
+        superseded.update(status="superseded", superseded_by=d["decision"])
+    proposal = s["proposals"].get(d["proposal"] or "")
+    if proposal:
+        proposal.update(status="decided", answered_by=d["decision"])
+
+
+def _decision_revoked(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["decision"] in s["decisions"]:
         s["decisions"][d["decision"]]["status"] = "revoked"
-    elif t == "EscalationRaised":
-        s["escalations"][d["escalation"]] = {
-            "id": d["escalation"], "topic": d["topic"], "options": d["options"],
-            "raised_by": d["raised_by"], "raised_at": when, "level": d["level"],
-            "addressed_to": d["addressed_to"], "due_at": d["due_at"], "status": "open",
-            "resolved_by": None}
-    elif t == "EscalationForwarded" and d["escalation"] in s["escalations"]:
+
+
+def _escalated(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["escalations"][d["escalation"]] = {
+        "id": d["escalation"], "topic": d["topic"], "options": d["options"],
+        "raised_by": d["raised_by"], "raised_at": when, "level": d["level"],
+        "addressed_to": d["addressed_to"], "due_at": d["due_at"], "status": "open",
+        "resolved_by": None}
+
+
+def _forwarded(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["escalation"] in s["escalations"]:
         s["escalations"][d["escalation"]].update(level=d["level"], addressed_to=d["addressed_to"],
                                                  due_at=d["due_at"])
-    elif t == "EscalationResolved" and d["escalation"] in s["escalations"]:
+
+
+def _resolved(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["escalation"] in s["escalations"]:
         s["escalations"][d["escalation"]].update(status="resolved", resolved_by=d["decision"])
-    elif t == "HandoffStarted":
-        s["handoffs"][d["handoff"]] = {"id": d["handoff"], "item": d["item"],
-                                       "from": d["from_person"], "to": d["to_person"],
-                                       "started_at": when, "accepted_at": None,
-                                       "status": "started"}
-    elif t == "HandoffAccepted" and d["handoff"] in s["handoffs"]:
+
+
+def _handoff_started(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["handoffs"][d["handoff"]] = {"id": d["handoff"], "item": d["item"],
+                                   "from": d["from_person"], "to": d["to_person"],
+                                   "started_at": when, "accepted_at": None, "status": "started"}
+
+
+def _handoff_accepted(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["handoff"] in s["handoffs"]:
         s["handoffs"][d["handoff"]].update(status="accepted", accepted_at=when)
-    elif t == "StatusReported":
-        s["last_status"] = {"summary": d["summary"], "running": d["running"],
-                            "blocked": d["blocked"], "options": d["options"],
-                            "reported_by": d["reported_by"], "effective_at": when,
-                            "actor": e.actor}
-    elif t == "RulesAdopted":
-        s["rules_adopted"].append({"files": d["rule_files"], "effective_at": when,
-                                   "actor": e.actor})
-    elif t == "InitiativeClosed":
-        s.update(status="closed", closed_at=when, outcome=d["outcome"])
 
 
-def matrix(rows: Iterable[dict[str, Any]], accountable_limit: int = 5) -> dict[str, Any]:
-    """The responsibility matrix from responsibility rows already filtered by both times."""
-    held: dict[tuple[str, str, str], bool] = {}
-    tandem: list[str] = []
-    for row in sorted(rows, key=lambda r: (r["effective_at"], r["position"])):
-        change = row["change"]
-        if change == "assign":
-            held[(row["area"], row["person"], row["role"])] = True
-        elif change == "release":
-            held.pop((row["area"], row["person"], row["role"]), None)
-        elif change == "form":
-            tandem = row["person"].split(",")
-        elif change == "dissolve":
-            tandem = []
-    areas: dict[str, dict[str, list[str]]] = {}
-    for area, person, role in sorted(held):
-        areas.setdefault(area, {"A": [], "R": [], "C": [], "I": []})[role].append(person)
-    load: dict[str, int] = {}
-    for roles in areas.values():
-        for person in roles["A"]:
-            load[person] = load.get(person, 0) + 1
-    overloaded = {p: n for p, n in load.items() if n > accountable_limit}
-    result = []
-    for area, roles in areas.items():
-        warnings = []
-        if not roles["A"]:
-            warnings.append({"code": "no-accountable",
-                             "message": "No one is Accountable for this area."})
-        for person in roles["A"]:
-            if person in overloaded:
-                warnings.append({
-                    "code": "accountable-overload",
-                    "message": f"{person} is Accountable for {overloaded[person]} areas "
-                               f"(more than {accountable_limit}).",
-                })
-        result.append({"area": area, "accountable": roles["A"][0] if roles["A"] else None,
-                       "responsible": roles["R"], "consulted": roles["C"],
-                       "informed": roles["I"], "warnings": warnings})
-    return {"tandem": tandem, "areas": result,
-            "overloaded": [{"person": p, "areas": n} for p, n in sorted(overloaded.items())]}
+def _status(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["last_status"] = {"summary": d["summary"], "running": d["running"],
+                        "blocked": d["blocked"], "options": d["options"],
+                        "reported_by": d["reported_by"], "effective_at": when, "actor": e.actor}
+
+
+def _rules(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["rules_adopted"].append({"files": d["rule_files"], "effective_at": when, "actor": e.actor})
+
+
+def _closed(s: State, d: Data, e: Envelope, when: str) -> None:
+    s.update(status="closed", closed_at=when, outcome=d["outcome"])
+
+
+CHANGES: dict[EventClass, Change] = {
+    ev.InitiativeOpened: _opened, ev.GoalSet: _goal, ev.GoalRevised: _goal,
+    ev.CriterionDefined: _criterion_defined, ev.CriterionRevised: _criterion_revised,
+    ev.CriterionRetired: _criterion_retired, ev.MeasurementRecorded: _measured,
+    ev.TandemFormed: _tandem_formed, ev.TandemDissolved: _tandem_dissolved,
+    ev.MandateGranted: _mandate_granted, ev.MandateRevoked: _mandate_revoked,
+    ev.DecisionProposed: _proposed, ev.DecisionTaken: _decided,
+    ev.DecisionRevoked: _decision_revoked, ev.EscalationRaised: _escalated,
+    ev.EscalationForwarded: _forwarded, ev.EscalationResolved: _resolved,
+    ev.HandoffStarted: _handoff_started, ev.HandoffAccepted: _handoff_accepted,
+    ev.StatusReported: _status, ev.RulesAdopted: _rules, ev.InitiativeClosed: _closed,
+}
+
+
+class StateQueries:
+    """An initiative's state, goal and goal history at any time; the overview of all."""
+
+    def __init__(self, directory: DirectoryQueries, timeline: TimelineQueries,
+                 backdated_after: timedelta, clock: Callable[[], datetime]):
+        self.directory = directory
+        self.timeline = timeline
+        self.backdated_after = backdated_after
+        self.clock = clock
+        # initiative -> (its last position, its state now): a page changes only when the log does
+        self._cache: dict[str, tuple[int, State]] = {}
+
+    def state(self, initiative: str, as_of: datetime | None = None,
+              known_at: datetime | None = None) -> State:
+        """Initiative state at effective time `as_of`, as the log stood at `known_at`."""
+        now = self.clock()
+        if as_of is None and known_at is None:
+            last = self.timeline.last_position(initiative)
+            cached = self._cache.get(initiative)
+            if cached is not None and last is not None and cached[0] == last:
+                return with_overdue(cached[1], now)
+            state = fold(self.timeline.initiative_envelopes(initiative, None, None), now)
+            self._cache[initiative] = (last or 0, state)
+            return state
+        state = fold(self.timeline.initiative_envelopes(initiative, as_of, known_at), as_of or now)
+        if state["initiative"] is None:
+            raise NotFound(f"Initiative '{initiative}' did not exist then.")
+        return {**state, "as_of": iso(as_of) if as_of else None,
+                "known_at": iso(known_at) if known_at else None}
+
+    def goal(self, initiative: str, as_of: datetime | None = None,
+             known_at: datetime | None = None) -> dict[str, Any] | None:
+        goal: dict[str, Any] | None = self.state(initiative, as_of, known_at)["goal"]
+        return goal
+
+    def goal_history(self, initiative: str, known_at: datetime | None = None) -> dict[str, Any]:
+        versions = []
+        for number, e in enumerate(self.timeline.goal_envelopes(initiative, known_at), start=1):
+            versions.append({
+                "version": number, "statement": e.data["statement"], "reason": e.data["reason"],
+                "agreed_by": e.data["agreed_by"], "actor": e.actor,
+                "effective_at": iso(e.effective_at), "recorded_at": iso(e.recorded_at),
+                "backdated": e.backdated(self.backdated_after), "position": e.position,
+            })
+        return {"initiative": initiative, "versions": versions}
+
+    def initiatives(self) -> list[dict[str, Any]]:
+        """The overview: each initiative with goal, tandem, open items and status freshness."""
+        now = self.clock()
+        result = []
+        for row in self.directory.initiative_rows():
+            state = self.state(str(row["initiative"]))
+            escalations = [e for e in state["escalations"].values() if e["status"] == "open"]
+            last_status = (state["last_status"] or {}).get("effective_at")
+            gap = (now - datetime.fromisoformat(last_status)).days if last_status else None
+            result.append({
+                "initiative": row["initiative"], "title": row["title"],
+                "sponsor": row["sponsor"], "units": row["units"], "status": row["status"],
+                "goal": state["goal"], "tandem": (state["tandem"] or {}).get("people", []),
+                "open_proposals": sum(p["status"] == "open" for p in state["proposals"].values()),
+                "open_escalations": len(escalations),
+                "overdue_escalations": sum(e["overdue"] for e in escalations),
+                "last_status_at": last_status,
+                "status_gap_days": gap,
+                "status_stale": row["status"] == "open" and (
+                    gap is None or gap > STALE_STATUS_DAYS),
+            })
+        return result

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from domain import events as ev
+from domain.directory import Person, Unit
+from domain.event_types import EventClass
+
 Data = dict[str, Any]
 
 
@@ -22,83 +26,83 @@ def _short(text: Any, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-_SUMMARIES: dict[str, Callable[[Data, str], str]] = {
-    "UnitRegistered": lambda d, a: f"Unit {d.get('unit')} ({_short(d.get('name'))}) registered",
-    "PersonRegistered": lambda d, a: (
+_SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
+    Unit.UnitRegistered: lambda d, a: f"Unit {d.get('unit')} ({_short(d.get('name'))}) registered",
+    Person.PersonRegistered: lambda d, a: (
         f"{d.get('person')} ({_short(d.get('name'))}) registered in {d.get('unit')} as {d.get('role')}"
     ),
-    "PersonMoved": lambda d, a: f"{d.get('person')} moved to unit {d.get('unit')}",
-    "RoleChanged": lambda d, a: f"{d.get('person')} is now {d.get('role')}",
-    "PersonDeactivated": lambda d, a: f"{d.get('person')} deactivated: {_short(d.get('reason'))}",
-    "TokenIssued": lambda d, a: f"API token {d.get('token_id')} issued for {d.get('person')}",
-    "TokenRevoked": lambda d, a: (
+    Person.PersonMoved: lambda d, a: f"{d.get('person')} moved to unit {d.get('unit')}",
+    Person.RoleChanged: lambda d, a: f"{d.get('person')} is now {d.get('role')}",
+    Person.PersonDeactivated: lambda d, a: f"{d.get('person')} deactivated: {_short(d.get('reason'))}",
+    Person.TokenIssued: lambda d, a: f"API token {d.get('token_id')} issued for {d.get('person')}",
+    Person.TokenRevoked: lambda d, a: (
         f"API token {d.get('token_id')} of {d.get('person')} revoked: {_short(d.get('reason'))}"
     ),
-    "InitiativeOpened": lambda d, a: (
+    ev.InitiativeOpened: lambda d, a: (
         f"{a} opened '{_short(d.get('title'))}' for {_people(d.get('units'))}, "
         f"sponsor {d.get('sponsor')}"
     ),
-    "GoalSet": lambda d, a: f"Shared goal set: {_short(d.get('statement'))}",
-    "GoalRevised": lambda d, a: (
+    ev.GoalSet: lambda d, a: f"Shared goal set: {_short(d.get('statement'))}",
+    ev.GoalRevised: lambda d, a: (
         f"Shared goal revised: {_short(d.get('statement'), 60)} (why: {_short(d.get('reason'), 40)})"
     ),
-    "CriterionDefined": lambda d, a: (
+    ev.CriterionDefined: lambda d, a: (
         f"Success criterion {d.get('criterion')} defined: {_short(d.get('description'), 60)}"
     ),
-    "CriterionRevised": lambda d, a: f"Success criterion {d.get('criterion')} revised",
-    "CriterionRetired": lambda d, a: f"Success criterion {d.get('criterion')} retired",
-    "MeasurementRecorded": lambda d, a: (
+    ev.CriterionRevised: lambda d, a: f"Success criterion {d.get('criterion')} revised",
+    ev.CriterionRetired: lambda d, a: f"Success criterion {d.get('criterion')} retired",
+    ev.MeasurementRecorded: lambda d, a: (
         f"Measured {d.get('criterion')}: {d.get('value'):g}" + (f" ({_short(d.get('note'), 40)})"
                                                                if d.get("note") else "")
     ),
-    "ResponsibilityAssigned": lambda d, a: (
+    ev.ResponsibilityAssigned: lambda d, a: (
         f"{d.get('person')} assigned {d.get('role')} for {d.get('area')}"
     ),
-    "ResponsibilityReleased": lambda d, a: (
+    ev.ResponsibilityReleased: lambda d, a: (
         f"{d.get('person')} released from {d.get('role')} for {d.get('area')}"
     ),
-    "TandemFormed": lambda d, a: f"Tandem formed: {_people(d.get('people'))} lead jointly",
-    "TandemDissolved": lambda d, a: f"Tandem dissolved: {_short(d.get('reason'))}",
-    "MandateGranted": lambda d, a: (
+    ev.TandemFormed: lambda d, a: f"Tandem formed: {_people(d.get('people'))} lead jointly",
+    ev.TandemDissolved: lambda d, a: f"Tandem dissolved: {_short(d.get('reason'))}",
+    ev.MandateGranted: lambda d, a: (
         f"Mandate {d.get('mandate')} granted to {d.get('person')} for {d.get('scope')} by "
         f"{d.get('granted_by')}"
     ),
-    "MandateRevoked": lambda d, a: f"Mandate {d.get('mandate')} revoked",
-    "DecisionProposed": lambda d, a: (
+    ev.MandateRevoked: lambda d, a: f"Mandate {d.get('mandate')} revoked",
+    ev.DecisionProposed: lambda d, a: (
         f"Proposal {d.get('proposal')}: {_short(d.get('question'), 60)} "
         f"({len(d.get('options') or [])} options)"
     ),
-    "DecisionTaken": lambda d, a: (
+    ev.DecisionTaken: lambda d, a: (
         f"Decision {d.get('decision')}: {_short(d.get('title'), 60)} — chose {d.get('option')}, "
         f"by {_people(d.get('decided_by'))}"
     ),
-    "DecisionRevoked": lambda d, a: f"Decision {d.get('decision')} revoked",
-    "EscalationRaised": lambda d, a: (
+    ev.DecisionRevoked: lambda d, a: f"Decision {d.get('decision')} revoked",
+    ev.EscalationRaised: lambda d, a: (
         f"Escalation {d.get('escalation')} raised by {d.get('raised_by')} to "
         f"{d.get('addressed_to')}: {_short(d.get('topic'), 60)}"
     ),
-    "EscalationForwarded": lambda d, a: (
+    ev.EscalationForwarded: lambda d, a: (
         f"Escalation {d.get('escalation')} forwarded to level {d.get('level')} "
         f"({d.get('addressed_to')}): {_short(d.get('reason'), 40)}"
     ),
-    "EscalationResolved": lambda d, a: (
+    ev.EscalationResolved: lambda d, a: (
         f"Escalation {d.get('escalation')} resolved by decision {d.get('decision')}"
     ),
-    "HandoffStarted": lambda d, a: (
+    ev.HandoffStarted: lambda d, a: (
         f"Handoff {d.get('handoff')}: {_short(d.get('item'), 60)} from {d.get('from_person')} to "
         f"{d.get('to_person')}"
     ),
-    "HandoffAccepted": lambda d, a: f"Handoff {d.get('handoff')} accepted",
-    "StatusReported": lambda d, a: (
+    ev.HandoffAccepted: lambda d, a: f"Handoff {d.get('handoff')} accepted",
+    ev.StatusReported: lambda d, a: (
         f"Status by {_people(d.get('reported_by'))}: {_short(d.get('summary'), 60)}"
     ),
-    "RulesAdopted": lambda d, a: (
+    ev.RulesAdopted: lambda d, a: (
         f"Governance rules adopted: {', '.join(f['name'] for f in d.get('rule_files') or [])}"
     ),
-    "InitiativeClosed": lambda d, a: f"Initiative closed: {_short(d.get('outcome'))}",
+    ev.InitiativeClosed: lambda d, a: f"Initiative closed: {_short(d.get('outcome'))}",
 }
 
 
-def summarize(event_type: str, data: Data, actor: str) -> str:
-    describe = _SUMMARIES.get(event_type)
-    return describe(data, actor) if describe else event_type
+def summarize(kind: EventClass, data: Data, actor: str) -> str:
+    describe = _SUMMARIES.get(kind)
+    return describe(data, actor) if describe else kind.__name__

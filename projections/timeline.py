@@ -1,14 +1,22 @@
-"""Read model of every event as an envelope, with the people and units it concerns."""
+"""Read model of every event as an envelope, with the people and units it concerns; its
+tables, its projection and its queries (timelines of an initiative, a person or a unit, and the
+whole log paged)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
-from projections.db import Connection
+from domain import events as ev
+from domain.errors import InvalidInput, NotFound
+from projections.db import Connection, Database
+from projections.directory import DirectoryQueries
 from projections.envelope import Envelope, db_time
+from projections.projection import Projection
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS tandem_timeline (position BIGINT PRIMARY KEY, initiative TEXT, "
@@ -42,7 +50,7 @@ def _names(value: object) -> Iterable[str]:
         yield from (v for v in value if isinstance(v, str))
 
 
-class TimelineProjection:
+class TimelineProjection(Projection):
     name = "timeline"
     ddl = DDL
     tables = ("tandem_timeline", "tandem_timeline_refs")
@@ -55,8 +63,130 @@ class TimelineProjection:
         refs = {("person", e.actor, "recorded")}
         for field in PERSON_FIELDS:
             refs.update(("person", name, field) for name in _names(e.data.get(field)))
-        if e.type == "InitiativeOpened":
+        if e.kind is ev.InitiativeOpened:
             refs.update(("unit", unit, "units") for unit in e.data["units"])
         elif e.initiative is None and "unit" in e.data:
             refs.add(("unit", e.data["unit"], "unit"))
         tx.executemany(INSERT_REF, [(e.position, kind, ref, rel) for kind, ref, rel in sorted(refs)])
+
+
+MAX_PAGE = 1000
+FAR_FUTURE = "9999-12-31T23:59:59.999999+00:00"
+COLUMNS = ("t.position, t.initiative, t.type, t.actor, t.effective_at, t.recorded_at, "
+           "t.summary, t.data")
+SELECT_INITIATIVE_EVENTS = (
+    f"SELECT {COLUMNS} FROM tandem_timeline t WHERE t.initiative = ? "  # noqa: S608
+    "AND t.effective_at <= ? AND t.recorded_at <= ? ORDER BY t.effective_at, t.position"
+)
+SELECT_TYPES = (
+    f"SELECT {COLUMNS} FROM tandem_timeline t WHERE t.initiative = ? "  # noqa: S608
+    "AND t.type IN (?, ?) AND t.recorded_at <= ? ORDER BY t.position"
+)
+SELECT_EVENT = f"SELECT {COLUMNS} FROM tandem_timeline t WHERE t.position = ?"  # noqa: S608
+SELECT_EVENTS_AFTER = (
+    f"SELECT {COLUMNS} FROM tandem_timeline t WHERE t.position > ? "  # noqa: S608
+    "ORDER BY t.position LIMIT ?"
+)
+SELECT_LAST_POSITION = "SELECT MAX(position) FROM tandem_timeline WHERE initiative = ?"
+BY_PERSON = ("t.position IN (SELECT position FROM tandem_timeline_refs "
+             "WHERE kind = 'person' AND ref = ?)")
+BY_UNIT = ("(t.position IN (SELECT position FROM tandem_timeline_refs WHERE kind = 'unit' "
+           "AND ref = ?) OR t.initiative IN (SELECT o.initiative FROM tandem_timeline o "
+           "JOIN tandem_timeline_refs r ON r.position = o.position WHERE r.kind = 'unit' "
+           "AND r.ref = ? AND o.type = ?))")
+
+
+def bound(moment: datetime | None) -> str:
+    """A time as the upper bound of a query (no time: no bound)."""
+    return db_time(moment) if moment else FAR_FUTURE
+
+
+class TimelineQueries:
+    """Events of an initiative, a person or a unit, and the whole log, as envelopes."""
+
+    def __init__(self, db: Database, directory: DirectoryQueries, backdated_after: timedelta):
+        self.db = db
+        self.directory = directory
+        self.backdated_after = backdated_after
+
+    def envelope(self, e: Envelope) -> dict[str, Any]:
+        return e.as_dict(self.backdated_after)
+
+    def initiative_envelopes(self, initiative: str, as_of: datetime | None,
+                             known_at: datetime | None) -> list[Envelope]:
+        """An initiative's envelopes recorded by `known_at` that took effect by `as_of`."""
+        self.directory.initiative_row(initiative)
+        with self.db.connect() as conn:
+            rows = conn.all(SELECT_INITIATIVE_EVENTS, (initiative, bound(as_of), bound(known_at)))
+        return [Envelope.from_row(r) for r in rows]
+
+    def goal_envelopes(self, initiative: str, known_at: datetime | None) -> list[Envelope]:
+        """Every goal setting and revision recorded by `known_at`, in log order."""
+        self.directory.initiative_row(initiative)
+        with self.db.connect() as conn:
+            rows = conn.all(SELECT_TYPES, (initiative, ev.GoalSet.__name__,
+                                           ev.GoalRevised.__name__, bound(known_at)))
+        return [Envelope.from_row(r) for r in rows]
+
+    def last_position(self, initiative: str) -> int | None:
+        with self.db.connect() as conn:
+            last = conn.scalar(SELECT_LAST_POSITION, (initiative,))
+        return None if last is None else int(last)
+
+    def timeline(
+        self, *, initiative: str | None = None, person: str | None = None,
+        unit: str | None = None, order: str = "effective", types: list[str] | None = None,
+        start: datetime | None = None, end: datetime | None = None, limit: int = 500,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Events of an initiative, a person or a unit, in effective or recording order."""
+        if order not in ("effective", "recorded"):
+            raise InvalidInput("Order is 'effective' or 'recorded'.", field="order")
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise InvalidInput(f"A page holds 1 to {MAX_PAGE} entries.", field="limit")
+        clauses: list[str] = []
+        params: list[Any] = []
+        if initiative is not None:
+            self.directory.initiative_row(initiative)
+            clauses.append("t.initiative = ?")
+            params.append(initiative)
+        if person is not None:
+            self.directory.person(person)
+            clauses.append(BY_PERSON)
+            params.append(person)
+        if unit is not None:
+            clauses.append(BY_UNIT)
+            params += [unit, unit, ev.InitiativeOpened.__name__]
+        if types:
+            clauses.append(f"t.type IN ({', '.join('?' for _ in types)})")
+            params += types
+        column = "t.effective_at" if order == "effective" else "t.recorded_at"
+        if start is not None:
+            clauses.append(f"{column} >= ?")
+            params.append(db_time(start))
+        if end is not None:
+            clauses.append(f"{column} <= ?")
+            params.append(db_time(end))
+        where = " AND ".join(clauses) or "1 = 1"
+        sort = "t.effective_at, t.position" if order == "effective" else "t.position"
+        sql = (f"SELECT {COLUMNS} FROM tandem_timeline t WHERE {where} "  # noqa: S608
+               f"ORDER BY {sort} LIMIT ? OFFSET ?")
+        with self.db.connect() as conn:
+            rows = conn.all(sql, (*params, limit, offset))
+        return [self.envelope(Envelope.from_row(r)) for r in rows]
+
+    def event(self, position: int) -> dict[str, Any]:
+        with self.db.connect() as conn:
+            row = conn.one(SELECT_EVENT, (position,))
+        if row is None:
+            raise NotFound(f"There is no event at position {position}.")
+        return self.envelope(Envelope.from_row(row))
+
+    def events(self, after: int = 0, limit: int = 100) -> dict[str, Any]:
+        """The whole log in order, paged: for export and integration."""
+        if not 1 <= limit <= MAX_PAGE or after < 0:
+            raise InvalidInput(f"A page holds 1 to {MAX_PAGE} events.", field="limit")
+        with self.db.connect() as conn:
+            rows = conn.all(SELECT_EVENTS_AFTER, (after, limit))
+        events = [self.envelope(Envelope.from_row(r)) for r in rows]
+        return {"events": events, "next": events[-1]["position"] if len(events) == limit else None}

@@ -1,78 +1,82 @@
-"""Shared fixtures: a fresh Tandem database on SQLite and on PostgreSQL.
+"""Shared fixtures, in this one place: a fresh Tandem database on SQLite and on PostgreSQL, an
+initialised Tandem on it, and the demo story (per test, or shared by a module's tests).
 
-Each PostgreSQL test gets its own schema, dropped afterwards. Under CI=true a PostgreSQL
-that cannot be reached fails the test instead of skipping it.
+Helpers the tests import live in `tests/support/`; no test module imports another.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
+from projections.ledger.keys import create_signing_key
+from tests.support.clock import Clock
+from tests.support.databases import BACKENDS, fresh_database
+from web.cli.demo import load_demo
 from web.settings import Settings
 from web.system import Tandem
 
-PG_URL = os.environ.get("TANDEM_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ADMIN = "ada"
 
 
-def postgres_available() -> str | None:
-    """None when PostgreSQL answers, else the reason it does not."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_URL, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-        return None
-    except Exception as error:  # any failure to connect means: not available
-        return str(error)
-
-
-def require_postgres() -> None:
-    reason = postgres_available()
-    if reason is not None:
-        message = f"PostgreSQL at {PG_URL} is not reachable: {reason}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL for a new, empty Tandem database on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/tandem.db"
-        return
-    require_postgres()
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    yield f"{PG_URL}?schema={schema}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, signing_key=str(tmp_path / "signing.key"))
 
 
 @pytest.fixture
-def tandem(settings: Settings) -> Iterator[Tandem]:
+def clock() -> Clock:
+    """The system's clock; a test module may pin it by defining its own `clock` fixture."""
+    return Clock()
+
+
+@pytest.fixture
+def tandem(settings: Settings, clock: Clock) -> Iterator[Tandem]:
     """An initialised Tandem with units 'it' and 'ops' and an admin 'ada'."""
-    system = Tandem(settings, create=True)
-    system.record("register_unit", actor=ADMIN, unit="it", name="IT")
-    system.record("register_unit", actor=ADMIN, unit="ops", name="Operations")
-    system.record("register_person", actor=ADMIN, person=ADMIN, name="Ada Admin", unit="it",
-                  role="admin")
+    system = Tandem(settings, clock=clock, create=True)
+    system.record(system.app.register_unit, actor=ADMIN, unit="it", name="IT")
+    system.record(system.app.register_unit, actor=ADMIN, unit="ops", name="Operations")
+    system.record(system.app.register_person, actor=ADMIN, person=ADMIN, name="Ada Admin",
+                  unit="it", role="admin")
     yield system
     system.close()
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+def open_story(settings: Settings, clock: Clock) -> Tandem:
+    """A new Tandem holding the demo story (ending at the clock's today), with a signing key and
+    one signed checkpoint over the whole story."""
+    create_signing_key(settings.signing_key_path)
+    system = Tandem(settings, clock=clock, create=True)
+    load_demo(system, today=clock())
+    system.issue_checkpoint()
+    return system
+
+
+@pytest.fixture
+def story(settings: Settings, clock: Clock) -> Iterator[Tandem]:
+    """The demo story on each backend, for one test."""
+    system = open_story(settings, clock)
+    yield system
+    system.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_story(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tandem]:
+    """The demo story on each backend, shared by the tests of one module (they must not
+    record anything another test would see)."""
+    folder = tmp_path_factory.mktemp("story")
+    with fresh_database(request.param, folder) as url:
+        system = open_story(Settings(database_url=url, signing_key=str(folder / "signing.key")),
+                            Clock())
+        yield system
+        system.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from web import api, pages
 from web.settings import Settings
 from web.system import Tandem
 
@@ -14,9 +15,6 @@ def create_app(settings: Settings | None = None, tandem: Tandem | None = None) -
     app = FastAPI(title="Tandem", version="0.1.0",
                   description="An event-sourced decision log for cross-unit initiatives.")
     app.state.tandem = system
-    from web import api, audit_api, pages
-
     api.install(app)
-    audit_api.install(app)
     pages.install(app)
     return app

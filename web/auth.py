@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from domain.application import token_digest
 from projections.queries import ReadModels
+from web.system import Tandem
 
+LINK_ACTOR = "tandem-cli"
 READ_ROLES = frozenset({"admin", "member", "auditor", "viewer"})
 WRITE_ROLES = frozenset({"admin", "member"})
 ADMIN_ROLES = frozenset({"admin"})
@@ -26,14 +29,6 @@ class Principal:
     def can_write(self) -> bool:
         return self.role in WRITE_ROLES
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role in ADMIN_ROLES
-
-    @property
-    def can_audit(self) -> bool:
-        return self.role in AUDIT_ROLES
-
 
 def authenticate(read: ReadModels, token: str | None) -> Principal | None:
     """The active person an API token belongs to, or None."""
@@ -43,3 +38,13 @@ def authenticate(read: ReadModels, token: str | None) -> Principal | None:
     if row is None:
         return None
     return Principal(person=row["person"], name=row["name"], unit=row["unit"], role=row["role"])
+
+
+def login_link(tandem: Tandem, person: str, next_path: str = "/",
+               base_url: str | None = None) -> str:
+    """A one-time URL that logs `person` in: it carries a fresh API token for them, which is
+    revoked the moment the link is used (only the token's digest is ever stored)."""
+    token, _recordings = tandem.app.issue_token(actor=LINK_ACTOR, person=person)
+    tandem.catch_up()
+    query = urlencode({"link": token, "next": next_path})
+    return f"{(base_url or tandem.settings.base_url).rstrip('/')}/login?{query}"

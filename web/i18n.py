@@ -63,8 +63,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def negotiate(chosen: str | None, accept_language: str | None) -> str:
     """The language: the explicit choice if supported, else the best Accept-Language match."""
-    if chosen in LOCALES:
-        return chosen  # type: ignore[return-value]
+    if chosen is not None and chosen in LOCALES:
+        return chosen
     weighted = []
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
@@ -131,7 +131,7 @@ def when(value: object) -> str:
 
 
 def language_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code).capitalize()
+    return (Locale.parse(code).get_display_name(code) or code).capitalize()
 
 
 def number(value: object) -> str:

@@ -1,23 +1,37 @@
-"""The composition root: the application service, the read models and their runner, wired to
-one database. Every delivery (CLI, HTTP, pages) records through `Tandem.record`."""
+"""The composition root: the application service, the read models and their runner, the audit
+ledger's signer, wired to one database. Every delivery (CLI, HTTP, pages) records through
+`Tandem.record`, naming the application's command itself: `record(tandem.app.take_decision,
+actor=..., ...)`, which mypy checks against the command's signature."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, ParamSpec
+
+from eventsourcing.persistence import Recording
 
 from domain.application import TandemApplication, system_clock
 from projections.db import Database, StorageError
+from projections.decisions import DecisionProjection
 from projections.directory import DirectoryProjection
-from projections.ledger import LedgerProjection
+from projections.escalations import EscalationProjection
+from projections.governance.report import audit_report
+from projections.ledger.bundle import ExportFilter, export_bundle
+from projections.ledger.checkpoints import Signer
+from projections.ledger.projection import LedgerProjection
+from projections.ledger.verify import Progress, Verification, verify_log
+from projections.projection import Projection
 from projections.queries import ReadModels
-from projections.registers import DecisionProjection, EscalationProjection, ResponsibilityProjection
-from projections.runner import Projection, Runner
+from projections.responsibilities import ResponsibilityProjection
+from projections.runner import Runner
 from projections.timeline import TimelineProjection
-from web.audit_service import checkpoint_if_due
+from web.links import absolute
 from web.settings import Settings
 
+P = ParamSpec("P")
+Command = Callable[P, list[Recording[Any]]]
 CHECK_INITIALISED = "SELECT COUNT(*) FROM tandem_tracking"
 CHECKPOINT_POLL = timedelta(seconds=5)
 
@@ -31,17 +45,29 @@ def projections() -> list[Projection]:
             DecisionProjection(), EscalationProjection(), LedgerProjection()]
 
 
-class Tandem:
-    """One Tandem installation: log, read models and the settings they run with."""
+def is_initialised(db: Database) -> bool:
+    """Whether the database holds a Tandem log (StorageError when it cannot be reached)."""
+    try:
+        with db.connect() as conn:
+            conn.scalar(CHECK_INITIALISED)
+        return True
+    except StorageError:
+        raise
+    except Exception:  # the table is missing: a database never initialised
+        return False
 
-    def __init__(self, settings: Settings, clock: Callable[[], Any] = system_clock,
+
+class Tandem:
+    """One Tandem installation: log, read models, signer and the settings they run with."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = system_clock,
                  create: bool = False):
         self.settings = settings
         self.storage = settings.storage
         self.db = Database(self.storage)
         if create:
             self._create_schema()
-        elif not self.is_initialised():
+        elif not is_initialised(self.db):
             self.db.close()
             raise NotInitialised(
                 f"{self.storage.display()} holds no Tandem log yet: run `tandem init` first."
@@ -52,7 +78,9 @@ class Tandem:
             with self.db.connect() as conn, conn.transaction():
                 self.runner.create_schema(conn)
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
-        self._unchecked, self._checked_at = 0, cast(datetime | None, None)
+        self.signer = Signer(self.db, settings.signing_key_path, settings.origin)
+        self._unchecked = 0
+        self._checked_at: datetime | None = None
         self.catch_up()
 
     def _create_schema(self) -> None:
@@ -61,16 +89,6 @@ class Tandem:
                 conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.storage.schema}")
             else:
                 conn.execute("PRAGMA journal_mode = WAL")
-
-    def is_initialised(self) -> bool:
-        try:
-            with self.db.connect() as conn:
-                conn.scalar(CHECK_INITIALISED)
-            return True
-        except StorageError:
-            raise
-        except Exception:  # the table is missing: a database never initialised
-            return False
 
     def catch_up(self) -> int:
         applied = self.runner.catch_up()
@@ -85,11 +103,30 @@ class Tandem:
                                 or self._checked_at is None
                                 or now - self._checked_at >= CHECKPOINT_POLL):
             self._unchecked, self._checked_at = 0, now
-            checkpoint_if_due(self)
+            self.signer.issue_if_due(now, self.settings.checkpoint_every_events,
+                                     self.settings.checkpoint_every_minutes)
 
-    def record(self, command: str, **kwargs: Any) -> list[dict[str, Any]]:
-        """Run one application command, bring the read models up to date, return envelopes."""
-        recordings = getattr(self.app, command)(**kwargs)
+    def issue_checkpoint(self) -> str:
+        """Sign and keep the ledger's current tree head now; returns the signed note."""
+        return self.signer.issue(self.read.now())
+
+    def verify(self, auditor_note: str | None = None,
+               progress: Progress | None = None) -> Verification:
+        """Check the log against the ledger and the signed checkpoints (and an auditor's)."""
+        return verify_log(self.db, self.signer.public_key(), auditor_note, progress)
+
+    def export(self, out: Path, chosen: ExportFilter,
+               progress: Progress | None = None) -> dict[str, Any]:
+        """Write an audit bundle of the chosen events (with the adopted rules' check, its
+        findings linked under the base URL); returns its manifest."""
+        rules = audit_report(self.read, link=absolute(self.settings.base_url))
+        return export_bundle(self.db, self.read, self.signer, out, chosen, rules, progress)
+
+    def record(self, command: Command[P], /, *args: P.args,
+               **kwargs: P.kwargs) -> list[dict[str, Any]]:
+        """Run one command of the application service, bring the read models up to date, and
+        return the envelopes of what it recorded."""
+        recordings = command(*args, **kwargs)
         self.catch_up()
         return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
 

@@ -1,10 +1,12 @@
 """The built-in governance rules, as readable scenarios (features/core/*.feature).
 
-Each scenario runs on SQLite and on PostgreSQL (through the `tandem` fixture).
+Each scenario runs three times: on the library's in-memory store (the domain alone), and on
+SQLite and PostgreSQL with the read models.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -12,6 +14,9 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from domain.errors import Conflict, DomainError, RuleViolation
+from tests.support.databases import fresh_database
+from tests.support.worlds import DatabaseWorld, MemoryWorld, World
+from web.settings import Settings
 from web.system import Tandem
 
 scenarios("core")
@@ -47,223 +52,246 @@ def ctx() -> dict[str, Any]:
     return {}
 
 
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def world(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[World]:
+    """The scenario's world, with units 'it' and 'ops' and an admin 'ada'."""
+    if request.param == "memory":
+        found: World = MemoryWorld(IID)
+        yield from _populated(found)
+        return
+    with fresh_database(request.param, tmp_path) as url:
+        settings = Settings(database_url=url, signing_key=str(tmp_path / "signing.key"))
+        yield from _populated(DatabaseWorld(Tandem(settings, create=True), IID))
+
+
 @pytest.fixture(autouse=True)
-def on_each_backend(tandem: Tandem) -> None:
-    """Puts the backend-parametrized `tandem` fixture in every scenario's closure."""
+def on_each_world(world: World) -> None:
+    """Puts the parametrized `world` fixture in every scenario's closure."""
 
 
-def attempt(tandem: Tandem, ctx: dict[str, Any], command: str, **kwargs: Any) -> None:
+def _populated(world: World) -> Iterator[World]:
+    app = world.app
+    world.record(app.register_unit, actor="ada", unit="it", name="IT")
+    world.record(app.register_unit, actor="ada", unit="ops", name="Operations")
+    world.record(app.register_person, actor="ada", person="ada", name="Ada", unit="it",
+                 role="admin")
+    yield world
+    world.close()
+
+
+def attempt(world: World, ctx: dict[str, Any], command: Callable[..., Any],
+            **kwargs: Any) -> None:
     """A When step: remember the log size before, and the outcome."""
-    ctx["before"] = tandem.app.recorder.max_notification_id()
+    ctx["before"] = world.log_size()
     ctx["error"] = None
     try:
-        ctx["result"] = tandem.record(command, **kwargs)
+        ctx["result"] = world.record(command, **kwargs)
     except DomainError as error:
         ctx["error"] = error
 
 
-def done(tandem: Tandem, command: str, **kwargs: Any) -> None:
+def done(world: World, command: Callable[..., Any], **kwargs: Any) -> None:
     """A Given step: it must succeed."""
-    tandem.record(command, **kwargs)
+    world.record(command, **kwargs)
 
 
 # -- Given ---------------------------------------------------------------------------------------
 
 @given("the customer portal initiative sponsored by kathi, with IT and Operations")
-def portal(tandem: Tandem) -> None:
+def portal(world: World) -> None:
     for person, unit in PEOPLE:
-        tandem.record("register_person", actor="ada", person=person, name=person.title(),
+        world.record(world.app.register_person, actor="ada", person=person, name=person.title(),
                       unit=unit, role="member")
-    tandem.record("open_initiative", actor="kathi", initiative=IID, title="Customer portal",
+    world.record(world.app.open_initiative, actor="kathi", initiative=IID, title="Customer portal",
                   sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "petra"],
                   effective_at=OPENED)
 
 
 @given(parsers.re(rf"(?P<person>\w+) is (?P<role>\w+) for {Q('area')}"))
-def holds(tandem: Tandem, person: str, role: str, area: str) -> None:
-    done(tandem, "assign", actor="kathi", initiative=IID, area=area, person=person,
+def holds(world: World, person: str, role: str, area: str) -> None:
+    done(world, world.app.assign, actor="kathi", initiative=IID, area=area, person=person,
          role=ROLE_WORDS[role])
 
 
 @given(parsers.re(rf"(?P<actor>\w+) releases (?P<person>\w+) as (?P<role>\w+) for {Q('area')} because {Q('reason')}"))
-def given_release(tandem: Tandem, actor: str, person: str, role: str, area: str, reason: str) -> None:
-    done(tandem, "release", actor=actor, initiative=IID, area=area, person=person,
+def given_release(world: World, actor: str, person: str, role: str, area: str, reason: str) -> None:
+    done(world, world.app.release, actor=actor, initiative=IID, area=area, person=person,
          role=ROLE_WORDS[role], reason=reason)
 
 
 @given(parsers.re(r"(?P<person>\w+) has left the organisation"))
-def left(tandem: Tandem, person: str) -> None:
-    done(tandem, "deactivate_person", actor="ada", person=person, reason="left",
+def left(world: World, person: str) -> None:
+    done(world, world.app.deactivate_person, actor="ada", person=person, reason="left",
          effective_at=OPENED + timedelta(days=1))
 
 
 @given(parsers.re(r"(?P<a>\w+) and (?P<b>\w+) lead as the tandem"))
-def tandem_leads(tandem: Tandem, a: str, b: str) -> None:
-    done(tandem, "form_tandem", actor="kathi", initiative=IID, people=[a, b],
+def tandem_leads(world: World, a: str, b: str) -> None:
+    done(world, world.app.form_tandem, actor="kathi", initiative=IID, people=[a, b],
          effective_at=OPENED + timedelta(days=2))
 
 
 @given(parsers.re(rf"(?P<actor>\w+) dissolves the tandem because {Q('reason')}"))
-def dissolve(tandem: Tandem, actor: str, reason: str) -> None:
-    done(tandem, "dissolve_tandem", actor=actor, initiative=IID, reason=reason)
+def dissolve(world: World, actor: str, reason: str) -> None:
+    done(world, world.app.dissolve_tandem, actor=actor, initiative=IID, reason=reason)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) proposed {Q('question')} with the options {Q('keys')} as {Q('key')}"))
-def proposed(tandem: Tandem, actor: str, question: str, keys: str, key: str) -> None:
-    done(tandem, "propose", actor=actor, initiative=IID, proposal=key, question=question,
+def proposed(world: World, actor: str, question: str, keys: str, key: str) -> None:
+    done(world, world.app.propose, actor=actor, initiative=IID, proposal=key, question=question,
          scope="technology", options=options(keys), proposed_by=[actor])
 
 
 @given(parsers.re(rf"(?P<person>\w+) holds the mandate {Q('key')} for the scope {Q('scope')}"))
-def mandate(tandem: Tandem, person: str, key: str, scope: str) -> None:
-    done(tandem, "grant_mandate", actor="kathi", initiative=IID, mandate=key, person=person,
+def mandate(world: World, person: str, key: str, scope: str) -> None:
+    done(world, world.app.grant_mandate, actor="kathi", initiative=IID, mandate=key, person=person,
          scope=scope, limits="within budget", effective_at=OPENED + timedelta(days=1))
 
 
 @given(parsers.re(rf"(?P<actor>\w+) revokes the mandate {Q('key')} because {Q('reason')}"))
-def revoke_mandate(tandem: Tandem, actor: str, key: str, reason: str) -> None:
-    done(tandem, "revoke_mandate", actor=actor, initiative=IID, mandate=key, reason=reason)
+def revoke_mandate(world: World, actor: str, key: str, reason: str) -> None:
+    done(world, world.app.revoke_mandate, actor=actor, initiative=IID, mandate=key, reason=reason)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) escalated {Q('topic')} with the options {Q('keys')} as {Q('key')}"))
-def escalated(tandem: Tandem, actor: str, topic: str, keys: str, key: str) -> None:
-    done(tandem, "raise_escalation", actor=actor, initiative=IID, escalation=key, topic=topic,
+def escalated(world: World, actor: str, topic: str, keys: str, key: str) -> None:
+    done(world, world.app.raise_escalation, actor=actor, initiative=IID, escalation=key, topic=topic,
          options=options(keys), raised_by=actor,
          due_at=(datetime.now(timezone.utc) + timedelta(days=7)).isoformat())
 
 
 @given(parsers.re(rf"the shared goal is {Q('statement')}"))
-def goal(tandem: Tandem, statement: str) -> None:
-    done(tandem, "set_goal", actor="kathi", initiative=IID, statement=statement,
+def goal(world: World, statement: str) -> None:
+    done(world, world.app.set_goal, actor="kathi", initiative=IID, statement=statement,
          agreed_by=["kathi"], effective_at=OPENED)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}"))
-def decided(tandem: Tandem, actor: str, option: str, keys: str, scope: str, key: str) -> None:
-    done(tandem, "take_decision", actor=actor, initiative=IID, decision=key, scope=scope,
+def decided(world: World, actor: str, option: str, keys: str, scope: str, key: str) -> None:
+    done(world, world.app.take_decision, actor=actor, initiative=IID, decision=key, scope=scope,
          title=f"Chose {option}", option=option, rationale="Because it is better",
          decided_by=[actor], options=options(keys))
 
 
 @given(parsers.re(rf"(?P<actor>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} superseding {Q('old')}"))
-def decided_superseding(tandem: Tandem, actor: str, option: str, keys: str, scope: str,
+def decided_superseding(world: World, actor: str, option: str, keys: str, scope: str,
                         old: str) -> None:
-    done(tandem, "take_decision", actor=actor, initiative=IID, decision=f"{old}-next",
+    done(world, world.app.take_decision, actor=actor, initiative=IID, decision=f"{old}-next",
          scope=scope, title=f"Chose {option}", option=option, rationale="Changed course",
          decided_by=[actor], options=options(keys), supersedes=old)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) revoked the decision {Q('key')} because {Q('reason')}"))
-def revoked(tandem: Tandem, actor: str, key: str, reason: str) -> None:
-    done(tandem, "revoke_decision", actor=actor, initiative=IID, decision=key, reason=reason)
+def revoked(world: World, actor: str, key: str, reason: str) -> None:
+    done(world, world.app.revoke_decision, actor=actor, initiative=IID, decision=key, reason=reason)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) forwarded the escalation {Q('key')} because {Q('reason')}"))
-def forwarded(tandem: Tandem, actor: str, key: str, reason: str) -> None:
-    done(tandem, "forward_escalation", actor=actor, initiative=IID, escalation=key, reason=reason)
+def forwarded(world: World, actor: str, key: str, reason: str) -> None:
+    done(world, world.app.forward_escalation, actor=actor, initiative=IID, escalation=key, reason=reason)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) decided {Q('option')} resolving the escalation {Q('key')}"))
-def decided_on_escalation(tandem: Tandem, actor: str, option: str, key: str) -> None:
-    done(tandem, "take_decision", actor=actor, initiative=IID, decision=f"d-{key}",
+def decided_on_escalation(world: World, actor: str, option: str, key: str) -> None:
+    done(world, world.app.take_decision, actor=actor, initiative=IID, decision=f"d-{key}",
          scope="planning", title=f"Chose {option}", option=option, rationale="Escalated",
          decided_by=[actor], escalation=key)
 
 
 @given(parsers.re(rf"(?P<actor>\w+) closed the initiative with the outcome {Q('outcome')}"))
-def closed(tandem: Tandem, actor: str, outcome: str) -> None:
-    done(tandem, "close_initiative", actor=actor, initiative=IID, outcome=outcome)
+def closed(world: World, actor: str, outcome: str) -> None:
+    done(world, world.app.close_initiative, actor=actor, initiative=IID, outcome=outcome)
 
 
 # -- When ----------------------------------------------------------------------------------------
 
 @when(parsers.re(rf"(?P<actor>\w+) makes (?P<person>\w+) (?P<role>\w+) for {Q('area')}( from {Q('when')})?"))
-def assign(tandem: Tandem, ctx: dict[str, Any], actor: str, person: str, role: str, area: str,
+def assign(world: World, ctx: dict[str, Any], actor: str, person: str, role: str, area: str,
            when: str | None) -> None:
-    attempt(tandem, ctx, "assign", actor=actor, initiative=IID, area=area, person=person,
+    attempt(world, ctx, world.app.assign, actor=actor, initiative=IID, area=area, person=person,
             role=ROLE_WORDS[role], effective_at=when_text(when) if when else None)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) releases (?P<person>\w+) as (?P<role>\w+) for {Q('area')} because {Q('reason')}"))
-def release(tandem: Tandem, ctx: dict[str, Any], actor: str, person: str, role: str, area: str,
+def release(world: World, ctx: dict[str, Any], actor: str, person: str, role: str, area: str,
             reason: str) -> None:
-    attempt(tandem, ctx, "release", actor=actor, initiative=IID, area=area, person=person,
+    attempt(world, ctx, world.app.release, actor=actor, initiative=IID, area=area, person=person,
             role=ROLE_WORDS[role], reason=reason)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) grants (?P<person>\w+) the mandate {Q('key')} for the scope {Q('scope')}"))
-def grant(tandem: Tandem, ctx: dict[str, Any], actor: str, person: str, key: str, scope: str) -> None:
-    attempt(tandem, ctx, "grant_mandate", actor=actor, initiative=IID, mandate=key, person=person,
+def grant(world: World, ctx: dict[str, Any], actor: str, person: str, key: str, scope: str) -> None:
+    attempt(world, ctx, world.app.grant_mandate, actor=actor, initiative=IID, mandate=key, person=person,
             scope=scope, limits="within budget")
 
 
 @when(parsers.re(r"(?P<actor>\w+) forms the tandem of (?P<a>\w+) and (?P<b>\w+)"))
-def form(tandem: Tandem, ctx: dict[str, Any], actor: str, a: str, b: str) -> None:
-    attempt(tandem, ctx, "form_tandem", actor=actor, initiative=IID, people=[a, b])
+def form(world: World, ctx: dict[str, Any], actor: str, a: str, b: str) -> None:
+    attempt(world, ctx, world.app.form_tandem, actor=actor, initiative=IID, people=[a, b])
 
 
 @when(parsers.re(rf"(?P<actor>\w+) proposes {Q('question')} with the options {Q('keys')}"))
-def propose(tandem: Tandem, ctx: dict[str, Any], actor: str, question: str, keys: str) -> None:
-    attempt(tandem, ctx, "propose", actor=actor, initiative=IID, proposal="p-new",
+def propose(world: World, ctx: dict[str, Any], actor: str, question: str, keys: str) -> None:
+    attempt(world, ctx, world.app.propose, actor=actor, initiative=IID, proposal="p-new",
             question=question, scope="technology", options=options(keys), proposed_by=[actor])
 
 
 @when(parsers.re(rf"(?P<actor>\w+) escalates {Q('topic')} with the options {Q('keys')}"))
-def escalate(tandem: Tandem, ctx: dict[str, Any], actor: str, topic: str, keys: str) -> None:
-    attempt(tandem, ctx, "raise_escalation", actor=actor, initiative=IID, escalation="e-new",
+def escalate(world: World, ctx: dict[str, Any], actor: str, topic: str, keys: str) -> None:
+    attempt(world, ctx, world.app.raise_escalation, actor=actor, initiative=IID, escalation="e-new",
             topic=topic, options=options(keys), raised_by=actor,
             due_at=(datetime.now(timezone.utc) + timedelta(days=7)).isoformat())
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?"))
-def decide(tandem: Tandem, ctx: dict[str, Any], actor: str, option: str, keys: str, scope: str,
+def decide(world: World, ctx: dict[str, Any], actor: str, option: str, keys: str, scope: str,
            key: str | None, old: str | None, when: str | None) -> None:
-    attempt(tandem, ctx, "take_decision", actor=actor, initiative=IID,
+    attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID,
             decision=key or "d-new", scope=scope, title=f"Chose {option}", option=option,
             rationale="Because it is better", decided_by=[actor], options=options(keys),
             supersedes=old, effective_at=when_text(when) if when else None)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} answering the proposal {Q('key')}"))
-def decide_proposal(tandem: Tandem, ctx: dict[str, Any], actor: str, option: str, key: str) -> None:
-    attempt(tandem, ctx, "take_decision", actor=actor, initiative=IID, decision="d-new",
+def decide_proposal(world: World, ctx: dict[str, Any], actor: str, option: str, key: str) -> None:
+    attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID, decision="d-new",
             scope="technology", title=f"Chose {option}", option=option, rationale="As proposed",
             decided_by=[actor], proposal=key)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} resolving the escalation {Q('key')}"))
-def decide_escalation(tandem: Tandem, ctx: dict[str, Any], actor: str, option: str, key: str) -> None:
-    attempt(tandem, ctx, "take_decision", actor=actor, initiative=IID, decision="d-new",
+def decide_escalation(world: World, ctx: dict[str, Any], actor: str, option: str, key: str) -> None:
+    attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID, decision="d-new",
             scope="planning", title=f"Chose {option}", option=option, rationale="Escalated",
             decided_by=[actor], escalation=key)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) revises the goal to {Q('statement')} because {Q('reason')}, agreed by {Q('agreed')}"))
-def revise_goal(tandem: Tandem, ctx: dict[str, Any], actor: str, statement: str, reason: str,
+def revise_goal(world: World, ctx: dict[str, Any], actor: str, statement: str, reason: str,
                 agreed: str) -> None:
-    attempt(tandem, ctx, "set_goal", actor=actor, initiative=IID, statement=statement,
+    attempt(world, ctx, world.app.set_goal, actor=actor, initiative=IID, statement=statement,
             reason=reason, agreed_by=people(agreed))
 
 
 @when(parsers.re(rf"(?P<actor>\w+) revokes the decision {Q('key')} because {Q('reason')}"))
-def revoke_decision(tandem: Tandem, ctx: dict[str, Any], actor: str, key: str, reason: str) -> None:
-    attempt(tandem, ctx, "revoke_decision", actor=actor, initiative=IID, decision=key, reason=reason)
+def revoke_decision(world: World, ctx: dict[str, Any], actor: str, key: str, reason: str) -> None:
+    attempt(world, ctx, world.app.revoke_decision, actor=actor, initiative=IID, decision=key, reason=reason)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) forwards the escalation {Q('key')} because {Q('reason')}"))
-def forward(tandem: Tandem, ctx: dict[str, Any], actor: str, key: str, reason: str) -> None:
-    attempt(tandem, ctx, "forward_escalation", actor=actor, initiative=IID, escalation=key,
+def forward(world: World, ctx: dict[str, Any], actor: str, key: str, reason: str) -> None:
+    attempt(world, ctx, world.app.forward_escalation, actor=actor, initiative=IID, escalation=key,
             reason=reason)
 
 
 # -- Then ----------------------------------------------------------------------------------------
 
 @then("it is recorded")
-def recorded(tandem: Tandem, ctx: dict[str, Any]) -> None:
+def recorded(world: World, ctx: dict[str, Any]) -> None:
     assert ctx["error"] is None, f"refused: {ctx['error']}"
     assert ctx["result"], "no event was recorded"
     positions = [e["position"] for e in ctx["result"]]
-    assert tandem.app.recorder.max_notification_id() == max(positions)
+    assert world.log_size() == max(positions)
 
 
 @then(parsers.re(rf"it is refused by the rule {Q('rule')}"))
@@ -281,12 +309,12 @@ def conflict(ctx: dict[str, Any]) -> None:
 
 
 @then("nothing was stored")
-def nothing_stored(tandem: Tandem, ctx: dict[str, Any]) -> None:
-    assert tandem.app.recorder.max_notification_id() == ctx["before"]
+def nothing_stored(world: World, ctx: dict[str, Any]) -> None:
+    assert world.log_size() == ctx["before"]
 
 
 @then(parsers.re(rf"the decision rests on the (?P<kind>mandate|escalation) {Q('key')}"))
-def rests_on(tandem: Tandem, ctx: dict[str, Any], kind: str, key: str) -> None:
+def rests_on(world: World, ctx: dict[str, Any], kind: str, key: str) -> None:
     decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
     assert decision["data"]["basis"] == {"kind": kind, "id": key}
 
@@ -298,19 +326,18 @@ def rests_on_sponsor(ctx: dict[str, Any]) -> None:
 
 
 @then(parsers.re(rf"the escalation {Q('key')} is resolved"))
-def resolved(tandem: Tandem, key: str) -> None:
-    [escalation] = [e for e in tandem.read.escalations() if e["id"] == key]
-    assert escalation["status"] == "resolved"
+def resolved(world: World, key: str) -> None:
+    assert world.escalation(key)["status"] == "resolved"
 
 
 @then(parsers.re(rf"the decision {Q('key')} is superseded"))
-def superseded(tandem: Tandem, key: str) -> None:
-    decision = tandem.read.decision(IID, key)
+def superseded(world: World, key: str) -> None:
+    decision = world.decision(key)
     assert decision["status"] == "superseded"
     assert decision["superseded_by"]
 
 
 @then(parsers.re(rf"the escalation {Q('key')} is addressed to (?P<person>\w+) at level (?P<level>\d+)"))
-def addressed(tandem: Tandem, key: str, person: str, level: str) -> None:
-    [escalation] = [e for e in tandem.read.escalations() if e["id"] == key]
+def addressed(world: World, key: str, person: str, level: str) -> None:
+    escalation = world.escalation(key)
     assert (escalation["addressed_to"], escalation["level"]) == (person, int(level))

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from tests.e2e.api_world import OPTIONS, PEOPLE, auth, build_world, decision
-from tests.e2e.server import running_server
+from tests.support.server import running_server
+from tests.support.world import OPTIONS, PEOPLE, auth, build_world, decision
 from web.system import Tandem
 
 BAD_TOKEN = "tdm_00000000_not-a-token"

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.api_world import auth, build_world, decision
-from tests.e2e.server import running_server
-from web.audit_keys import create_signing_key
+from projections.ledger.keys import create_signing_key
+from tests.support.server import running_server
+from tests.support.world import auth, build_world, decision
 from web.system import Tandem
 
 CLIENTS = 20

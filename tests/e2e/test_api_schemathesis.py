@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import running_server
-from web.demo import load_demo
+from tests.support.server import running_server
+from web.cli.demo import load_demo
 from web.system import Tandem
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser_server import IN_CI, Served, chromium_missing, demo_server, launch
+from tests.support.browser import IN_CI, Served, chromium_missing, demo_server, launch
 
 K = "kundenportal"
 pytestmark = pytest.mark.slow

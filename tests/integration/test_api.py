@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 
-from tests.e2e.api_world import OPTIONS, auth, build_world, days_ago, decision
+from tests.support.world import OPTIONS, auth, build_world, days_ago, decision
 from web import api
 from web.cli import main
 from web.system import Tandem

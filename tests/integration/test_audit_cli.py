@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.tamper import RawEvents
+from tests.support.tamper import RawEvents
 from web.cli import main
 from web.settings import Settings
 

@@ -6,13 +6,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from web.demo import load_demo
-from web.settings import Settings
+from tests.support.clock import Clock
 from web.system import Tandem
 
 TODAY = datetime(2026, 11, 21, 9, tzinfo=timezone.utc)
@@ -24,25 +22,10 @@ def day(n: int, hour: int = 9) -> datetime:
     return datetime.combine(START + timedelta(days=n), time(hour), timezone.utc)
 
 
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
+    """The story's clock, pinned to its last day (tests move it on)."""
     return Clock(TODAY)
-
-
-@pytest.fixture
-def story(settings: Settings, clock: Clock) -> Iterator[Tandem]:
-    tandem = Tandem(settings, clock=clock, create=True)
-    load_demo(tandem, today=TODAY)
-    yield tandem
-    tandem.close()
 
 
 def accountable(tandem: Tandem, moment: datetime) -> dict[str, str | None]:
@@ -111,7 +94,7 @@ def test_the_escalation_path_and_the_board(story, clock):
     assert go_live["resolved_by"] == "d-go-live" and go_live["resolved_at"] == day(38).isoformat()
     assert [(h["level"], h["addressed_to"]) for h in go_live["history"]] == [(1, "kathi")]
 
-    story.record("forward_overdue", initiative=K)  # the sweep, as of TODAY
+    story.record(story.app.forward_overdue, initiative=K)  # the sweep, as of TODAY
     hotline = story.read.escalations(status="open")[0]
     assert [(h["level"], h["addressed_to"], h["reason"], h["actor"]) for h in hotline["history"]] == [
         (1, "kathi", None, "miriam"), (2, "petra", "overdue", "tandem-sweep")]
@@ -120,7 +103,7 @@ def test_the_escalation_path_and_the_board(story, clock):
     assert story.read.initiative_row(K)["escalation_path"] == ["kathi", "petra"]
 
     clock.now = TODAY + timedelta(hours=1)
-    story.record("raise_escalation", actor="jonas", initiative=K, escalation="e-rollout",
+    story.record(story.app.raise_escalation, actor="jonas", initiative=K, escalation="e-rollout",
                  topic="Rollout order", raised_by="jonas", due_at=TODAY + timedelta(days=3),
                  options=[{"key": "a", "title": "East first"}, {"key": "b", "title": "South first"}])
     board = story.read.escalations()
@@ -201,7 +184,7 @@ def test_the_decision_register_filters(story):
 
 def test_a_revoked_decision_says_so_in_the_register(story, clock):
     clock.now = TODAY + timedelta(hours=2)
-    story.record("revoke_decision", actor="kathi", initiative=K, decision="d-three-patterns",
+    story.record(story.app.revoke_decision, actor="kathi", initiative=K, decision="d-three-patterns",
                  reason="Seven patterns are back", effective_at=TODAY + timedelta(hours=1))
     revoked = story.read.decision(K, "d-three-patterns")
     assert revoked["status"] == "revoked"
@@ -214,7 +197,7 @@ def test_a_scope_with_an_underscore_filters_as_a_path_on_both_backends(story):
     options = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}]
     for decision, scope in (("d-regions", "planning/go_live/regions"),
                             ("d-lookalike", "planning/goxlive/regions")):
-        story.record("take_decision", actor="kathi", initiative=K, decision=decision,
+        story.record(story.app.take_decision, actor="kathi", initiative=K, decision=decision,
                      scope=scope, title=decision, option="a", rationale="r",
                      decided_by=["kathi"], options=options)
     assert [d["id"] for d in story.read.decisions(scope="planning/go_live")] == ["d-regions"]

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_verify_tamper import story  # noqa: F401 - fixture
-from web.audit_export import ExportFilter, export_bundle, verify_bundle
+from projections.ledger.bundle import ExportFilter, verify_bundle
 from web.cli import main
 from web.system import Tandem
 
 
 def test_a_bundle_holds_every_event_with_a_proof_and_a_manifest_of_its_files(
-        story: Tandem, tmp_path: Path) -> None:  # noqa: F811
-    manifest = export_bundle(story, tmp_path / "b", ExportFilter())
+        story: Tandem, tmp_path: Path) -> None:
+    manifest = story.export(tmp_path / "b", ExportFilter())
     files = sorted(p.name for p in (tmp_path / "b").iterdir())
     assert files == ["checkpoint.txt", "events.jsonl", "manifest.json", "proofs.jsonl",
                      "public-key.pem", "report.html"]
@@ -30,8 +29,8 @@ def test_a_bundle_holds_every_event_with_a_proof_and_a_manifest_of_its_files(
 
 
 def test_an_initiative_export_reports_decisions_goals_responsibilities_and_escalations(
-        story: Tandem, tmp_path: Path) -> None:  # noqa: F811
-    export_bundle(story, tmp_path / "b", ExportFilter(initiative="kundenportal"))
+        story: Tandem, tmp_path: Path) -> None:
+    story.export(tmp_path / "b", ExportFilter(initiative="kundenportal"))
     events = [json.loads(line) for line in (tmp_path / "b" / "events.jsonl").read_text().splitlines()]
     assert events and {e["initiative"] for e in events} == {"kundenportal"}
     report = (tmp_path / "b" / "report.html").read_text()
@@ -45,13 +44,13 @@ def test_an_initiative_export_reports_decisions_goals_responsibilities_and_escal
 
 
 def test_a_changed_file_or_a_changed_event_in_a_bundle_is_caught(
-        story: Tandem, tmp_path: Path) -> None:  # noqa: F811
-    export_bundle(story, tmp_path / "b", ExportFilter())
+        story: Tandem, tmp_path: Path) -> None:
+    story.export(tmp_path / "b", ExportFilter())
     events = tmp_path / "b" / "events.jsonl"
     events.write_text(events.read_text().replace("Kathi Berger", "Kathy Berger"))
     assert verify_bundle(tmp_path / "b").problems == [
         "events.jsonl differs from the manifest (SHA-256 changed)"]
-    export_bundle(story, tmp_path / "c", ExportFilter())
+    story.export(tmp_path / "c", ExportFilter())
     proofs = tmp_path / "c" / "proofs.jsonl"
     lines = proofs.read_text().splitlines()
     doctored = json.loads(lines[3])
@@ -59,7 +58,7 @@ def test_a_changed_file_or_a_changed_event_in_a_bundle_is_caught(
     lines[3] = json.dumps(doctored)
     proofs.write_text("\n".join(lines) + "\n")
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
-    from web.audit_export import sha256_file
+    from projections.ledger.bundle import sha256_file
 
     manifest["files"]["proofs.jsonl"] = sha256_file(proofs)  # a forger fixes the manifest too
     (tmp_path / "c" / "manifest.json").write_text(json.dumps(manifest))
@@ -68,7 +67,7 @@ def test_a_changed_file_or_a_changed_event_in_a_bundle_is_caught(
 
 
 def test_export_and_verify_bundle_from_the_command_line(
-        story: Tandem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        story: Tandem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("TANDEM_SIGNING_KEY", str(story.settings.signing_key_path))
     db = story.settings.database_url

@@ -6,12 +6,11 @@ import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
-from projections import audit, merkle
-from projections.ledger import LedgerTree, canonical_bytes
-from tests.conftest import utc
-from tests.integration.tamper import RawEvents
-from web import audit_service
-from web.audit_keys import create_signing_key
+from projections.ledger import checkpoints, merkle
+from projections.ledger.keys import create_signing_key
+from projections.ledger.projection import LedgerTree, canonical_bytes
+from tests.support.clock import utc
+from tests.support.tamper import RawEvents
 from web.settings import Settings
 from web.system import Tandem
 
@@ -30,7 +29,7 @@ def recomputed_leaves(tandem: Tandem) -> list[bytes]:
 
 def add_people(tandem: Tandem, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
-        tandem.record("register_person", actor="ada", person=f"p{n}", name=f"P {n}", unit="it",
+        tandem.record(tandem.app.register_person, actor="ada", person=f"p{n}", name=f"P {n}", unit="it",
                       role="member")
 
 
@@ -51,26 +50,26 @@ def test_the_ledger_is_the_rfc6962_tree_of_the_stored_events(tandem: Tandem) -> 
 def test_a_rebuild_gives_the_same_root_and_keeps_the_checkpoints(tandem: Tandem) -> None:
     create_signing_key(tandem.settings.signing_key_path)
     add_people(tandem, 5)
-    note = audit_service.issue_checkpoint(tandem)
+    note = tandem.issue_checkpoint()
     with tandem.db.connect() as conn:
         before = LedgerTree(conn).root()
     tandem.runner.rebuild(["ledger"])
     with tandem.db.connect() as conn:
         assert LedgerTree(conn).root() == before
-    assert audit.latest_checkpoint(tandem.db)["note"] == note  # type: ignore[index]
-    assert audit_service.verify(tandem).ok
+    assert checkpoints.latest_checkpoint(tandem.db)["note"] == note  # type: ignore[index]
+    assert tandem.verify().ok
 
 
 def test_checkpoints_are_issued_every_n_events_and_all_are_kept(settings: Settings) -> None:
     create_signing_key(settings.signing_key_path)
     system = Tandem(dataclasses.replace(settings, checkpoint_every_events=4), create=True)
     try:
-        system.record("register_unit", actor="ada", unit="it", name="IT")
+        system.record(system.app.register_unit, actor="ada", unit="it", name="IT")
         add_people(system, 9)
         with system.db.connect() as conn:
-            sizes = [int(r["size"]) for r in conn.all(audit.SELECT_CHECKPOINTS)]
+            sizes = [int(r["size"]) for r in conn.all(checkpoints.SELECT_CHECKPOINTS)]
         assert sizes == [1, 5, 9]
-        assert audit_service.verify(system).checkpoints == 3
+        assert system.verify().checkpoints == 3
     finally:
         system.close()
 
@@ -81,13 +80,13 @@ def test_checkpoints_are_issued_after_m_minutes_if_the_log_grew(settings: Settin
     system = Tandem(dataclasses.replace(settings, checkpoint_every_minutes=30), create=True,
                     clock=lambda: now[0])
     try:
-        system.record("register_unit", actor="ada", unit="it", name="IT")
+        system.record(system.app.register_unit, actor="ada", unit="it", name="IT")
         now[0] += timedelta(minutes=10)
         add_people(system, 1)
         now[0] += timedelta(minutes=25)
         add_people(system, 1, start=1)
         with system.db.connect() as conn:
-            sizes = [int(r["size"]) for r in conn.all(audit.SELECT_CHECKPOINTS)]
+            sizes = [int(r["size"]) for r in conn.all(checkpoints.SELECT_CHECKPOINTS)]
         assert sizes == [1, 3]
     finally:
         system.close()
@@ -96,15 +95,15 @@ def test_checkpoints_are_issued_after_m_minutes_if_the_log_grew(settings: Settin
 def test_no_key_file_means_no_automatic_checkpoint(tandem: Tandem) -> None:
     assert not Path(tandem.settings.signing_key_path).exists()
     add_people(tandem, 2)
-    assert audit.latest_checkpoint(tandem.db) is None
+    assert checkpoints.latest_checkpoint(tandem.db) is None
 
 
 def test_the_fast_leaf_hash_equals_the_canonical_one(tandem) -> None:  # type: ignore[no-untyped-def]
-    from projections.ledger import LeafFacts, leaf_of_row
-    from projections.runner import select_events_sql, stored_event
+    from projections.eventlog import EventLog, stored_event
+    from projections.ledger.projection import LeafFacts, leaf_of_row
 
     with tandem.db.connect() as conn:
-        rows = conn.all(select_events_sql(tandem.db), (0, 100))
+        rows = EventLog(tandem.storage).after(conn, 0, 100)
     assert rows
     for row in rows:
         assert leaf_of_row(row) == LeafFacts.of(int(row["position"]), stored_event(row)).leaf

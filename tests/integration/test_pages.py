@@ -8,15 +8,11 @@ from __future__ import annotations
 import re
 import uuid
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import PG_URL, require_postgres
 from web.app import create_app
-from web.demo import load_demo
-from web.settings import Settings
 from web.system import Tandem
 
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
@@ -52,26 +48,10 @@ class Demo:
         return client
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    folder = tmp_path_factory.mktemp("pages")
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder}/tandem.db"
-    else:
-        require_postgres()
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        url = f"{PG_URL}?schema={schema}"
-    tandem = Tandem(Settings(database_url=url, signing_key=str(folder / "signing.key")),
-                    create=True)
-    load_demo(tandem)
-    yield Demo(tandem)
-    tandem.close()
-    if schema:
-        import psycopg
-
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+@pytest.fixture(scope="module")
+def demo(shared_story: Tandem) -> Demo:
+    """The shared demo story, with the pages on it."""
+    return Demo(shared_story)
 
 
 def csrf_of(client: Any, url: str) -> str:
@@ -126,7 +106,7 @@ def test_a_login_link_logs_in_and_goes_only_to_a_local_page(demo: Demo) -> None:
 
 
 def test_login_link_helper_issues_a_fresh_token(demo: Demo) -> None:
-    from web.pages_login import login_link
+    from web.auth import login_link
 
     url = login_link(demo.tandem, "lena", "/escalations")
     assert url.startswith(demo.tandem.settings.base_url + "/login?link=tdm_")
@@ -336,15 +316,37 @@ def test_person_page_shows_roles_now_and_then_mandates_and_decisions(
 def test_bad_dates_and_unknown_ids_give_pages_not_crashes(demo: Demo) -> None:
     client = demo.client("kathi")
     bad = client.get(f"/initiatives/{K}", params={"as_of": "yesterday"})
-    assert bad.status_code == 400 and bad.template.name == "error.html"
+    assert bad.status_code == 422 and bad.template.name == "error.html"
     assert client.get("/initiatives/nope").status_code == 404
     assert client.get("/people/nobody").status_code == 404
+
+
+PAGES_WITH_TIMES = [
+    (f"/initiatives/{K}", "as_of"), (f"/initiatives/{K}", "known_at"),
+    (f"/initiatives/{K}/timeline", "start"), (f"/initiatives/{K}/timeline", "end"),
+    ("/people/jonas/timeline", "start"), ("/people/jonas/timeline", "end"),
+    ("/units/it/timeline", "start"), ("/units/it/timeline", "end"),
+    ("/people/jonas", "as_of"), ("/rules", "as_of"),
+]
+
+
+@pytest.mark.parametrize("path, field", PAGES_WITH_TIMES)
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "0001-01-01T00:00:00+01:00"])
+def test_a_bad_time_on_a_page_is_the_same_clear_422_as_on_the_api(
+        demo: Demo, path: str, field: str, value: str) -> None:
+    page = demo.client("kathi").get(path, params={field: value})
+    assert page.status_code == 422 and page.template.name == "error.html"
+    api = demo.client(None).get(f"/api/initiatives/{K}", params={"as_of": value},
+                                headers={"Authorization": f"Bearer {demo.token('kathi')}"})
+    assert api.status_code == 422
+    assert page.context["message"] == api.json()["detail"]
+    assert value in page.context["message"] and "ISO 8601" in page.context["message"]
 
 
 # -- forms -----------------------------------------------------------------------------------
 
 def test_every_form_renders_with_labels_and_a_csrf_token(demo: Demo) -> None:
-    from web.pages_forms import FORMS
+    from web.pages.forms import FORMS
 
     client = demo.client("kathi", DE)
     for kind, form in FORMS.items():
@@ -489,9 +491,8 @@ def test_every_visible_string_and_rule_has_a_german_translation() -> None:
     from web.i18n import translations
 
     root = Path(__file__).resolve().parents[2]
-    method_map = [("web/templates/**.html", "jinja2"), ("web/pages*.py", "python"),
-                  ("web/i18n.py", "python")]
-    options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    method_map = [("web/pages/templates/**.html", "jinja2"), ("web/**.py", "python")]
+    options = {"web/pages/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         found = {message for _, _, message, _, _ in extract_from_dir(
@@ -505,16 +506,10 @@ def test_every_visible_string_and_rule_has_a_german_translation() -> None:
 
 
 def test_the_rules_page_shows_the_demo_story_breaking_the_default_rules_where_it_does(
-        settings, tandem) -> None:  # type: ignore[no-untyped-def]
-    from fastapi.testclient import TestClient
-
-    from web.app import create_app
-    from web.demo import load_demo
-
-    load_demo(tandem)
-    token, _ = tandem.app.issue_token(actor="ada", person="ada")
-    tandem.catch_up()
-    client = TestClient(create_app(settings, tandem))
+        story: Tandem) -> None:
+    token, _ = story.app.issue_token(actor="kathi", person="kathi")
+    story.catch_up()
+    client = client_class()(create_app(story.settings, story))
     assert client.get("/rules", follow_redirects=False).status_code == 303  # login first
     client.get(f"/login?token={token}")
     response = client.get("/rules?initiative=kundenportal")

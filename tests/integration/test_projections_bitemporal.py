@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
-from tests.conftest import utc
+from tests.support.clock import utc
 from web.settings import Settings
 from web.system import Tandem
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import utc
-from tests.integration.backlog import EVENTS_PER_INITIATIVE, snapshot, write_backlog
+from tests.support.backlog import EVENTS_PER_INITIATIVE, snapshot, write_backlog
+from tests.support.clock import utc
 from web.cli import main as cli
 from web.system import Tandem
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER = [sys.executable, "-m", "tests.integration.catch_up_worker"]
+WORKER = [sys.executable, "-m", "tests.support.catch_up_worker"]
 BACKLOG_INITIATIVES = 550  # about 6,000 events
 
 
@@ -36,33 +36,33 @@ def start_worker(url: str, batch: int) -> subprocess.Popen[str]:
 def record_story(tandem: Tandem) -> None:
     """A small history through `Tandem.record`, so the read models catch up after each write."""
     for person, unit in (("kathi", "ops"), ("jonas", "it"), ("miriam", "ops"), ("petra", "ops")):
-        tandem.record("register_person", actor="ada", person=person, name=person.title(),
+        tandem.record(tandem.app.register_person, actor="ada", person=person, name=person.title(),
                       unit=unit, role="member")
-    r = tandem.record
-    r("open_initiative", actor="ada", initiative="portal", title="Portal", sponsor="kathi",
+    r, app = tandem.record, tandem.app
+    r(app.open_initiative, actor="ada", initiative="portal", title="Portal", sponsor="kathi",
       units=["it", "ops"], escalation_path=["kathi", "petra"], effective_at=utc(2026, 1, 5))
-    r("set_goal", actor="kathi", initiative="portal", statement="Live in Q2", agreed_by=["kathi"],
+    r(app.set_goal, actor="kathi", initiative="portal", statement="Live in Q2", agreed_by=["kathi"],
       effective_at=utc(2026, 1, 6))
-    r("form_tandem", actor="kathi", initiative="portal", people=["jonas", "miriam"],
+    r(app.form_tandem, actor="kathi", initiative="portal", people=["jonas", "miriam"],
       effective_at=utc(2026, 1, 6))
-    r("assign", actor="kathi", initiative="portal", area="tech", person="jonas", role="A",
+    r(app.assign, actor="kathi", initiative="portal", area="tech", person="jonas", role="A",
       effective_at=utc(2026, 1, 6))
-    r("grant_mandate", actor="kathi", initiative="portal", mandate="m1", person="jonas",
+    r(app.grant_mandate, actor="kathi", initiative="portal", mandate="m1", person="jonas",
       scope="tech", effective_at=utc(2026, 1, 6))
     options = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}]
-    r("take_decision", actor="jonas", initiative="portal", decision="d1", scope="tech/api",
+    r(app.take_decision, actor="jonas", initiative="portal", decision="d1", scope="tech/api",
       title="REST", option="a", rationale="Known", decided_by=["jonas"], options=options,
       effective_at=utc(2026, 1, 7))
-    r("take_decision", actor="jonas", initiative="portal", decision="d2", scope="tech/api",
+    r(app.take_decision, actor="jonas", initiative="portal", decision="d2", scope="tech/api",
       title="GraphQL", option="b", rationale="Flexible", decided_by=["jonas"], options=options,
       supersedes="d1", effective_at=utc(2026, 1, 8))
-    r("raise_escalation", actor="jonas", initiative="portal", escalation="e1", topic="Budget",
+    r(app.raise_escalation, actor="jonas", initiative="portal", escalation="e1", topic="Budget",
       options=options, raised_by="jonas", due_at=utc(2026, 1, 12), effective_at=utc(2026, 1, 9))
-    r("forward_escalation", actor="kathi", initiative="portal", escalation="e1",
+    r(app.forward_escalation, actor="kathi", initiative="portal", escalation="e1",
       reason="Needs the board", effective_at=utc(2026, 1, 10))
-    r("release", actor="kathi", initiative="portal", area="tech", person="jonas", role="A",
+    r(app.release, actor="kathi", initiative="portal", area="tech", person="jonas", role="A",
       reason="Moves on", effective_at=utc(2026, 1, 11))
-    r("revoke_decision", actor="kathi", initiative="portal", decision="d2", reason="Too costly",
+    r(app.revoke_decision, actor="kathi", initiative="portal", decision="d2", reason="Too costly",
       effective_at=utc(2026, 1, 12))
 
 
@@ -92,9 +92,9 @@ def test_rebuilding_one_projection_replays_only_that_one(tandem):
 
 
 def test_a_read_right_after_a_write_sees_it(tandem):
-    tandem.record("register_person", actor="ada", person="kathi", name="Kathi", unit="ops",
+    tandem.record(tandem.app.register_person, actor="ada", person="kathi", name="Kathi", unit="ops",
                   role="member")
-    [opened] = tandem.record("open_initiative", actor="ada", initiative="portal", title="Portal",
+    [opened] = tandem.record(tandem.app.open_initiative, actor="ada", initiative="portal", title="Portal",
                              sponsor="kathi", units=["it", "ops"], escalation_path=["kathi"])
     assert tandem.read.initiative_row("portal")["title"] == "Portal"
     assert tandem.read.event(opened["position"])["type"] == "InitiativeOpened"
@@ -110,7 +110,7 @@ def test_a_starting_process_catches_up_with_what_others_recorded(tandem, setting
         assert len(other.read.timeline(initiative="bulk-2")) == EVENTS_PER_INITIATIVE
         assert set(other.runner.positions().values()) == {last_position(other)}
         # and what one process records, another reads at once from the shared tables
-        other.record("assign", actor="ada", initiative="bulk-0", area="new", person="bulk-p5",
+        other.record(other.app.assign, actor="ada", initiative="bulk-0", area="new", person="bulk-p5",
                      role="R")
         areas = {a["area"]: a for a in tandem.read.matrix("bulk-0")["areas"]}
         assert areas["new"]["responsible"] == ["bulk-p5"]

@@ -12,22 +12,22 @@ OPTIONS = [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}]
 def test_the_sweep_forwards_each_overdue_escalation_once_as_tandem_sweep(tandem, settings, capsys):
     now = datetime.now(timezone.utc)
     for person in ("kathi", "petra", "board", "jonas"):
-        tandem.record("register_person", actor="ada", person=person, name=person, unit="ops",
+        tandem.record(tandem.app.register_person, actor="ada", person=person, name=person, unit="ops",
                       role="member")
-    r = tandem.record
-    r("open_initiative", actor="ada", initiative="portal", title="Portal", sponsor="kathi",
+    r, app = tandem.record, tandem.app
+    r(app.open_initiative, actor="ada", initiative="portal", title="Portal", sponsor="kathi",
       units=["it", "ops"], escalation_path=["kathi", "petra", "board"],
       effective_at=now - timedelta(days=20))
 
     def escalate(key: str, raised: timedelta, due: timedelta) -> None:
-        r("raise_escalation", actor="jonas", initiative="portal", escalation=key, topic=key,
+        r(app.raise_escalation, actor="jonas", initiative="portal", escalation=key, topic=key,
           options=OPTIONS, raised_by="jonas", effective_at=now - raised, due_at=now - due)
 
     escalate("e-late", raised=timedelta(days=10), due=timedelta(days=3))   # 7 days to answer
     escalate("e-fresh", raised=timedelta(days=1), due=timedelta(days=-2))  # due in two days
     escalate("e-top", raised=timedelta(days=15), due=timedelta(days=12))
     for days in (11, 7):
-        r("forward_escalation", actor="kathi", initiative="portal", escalation="e-top",
+        r(app.forward_escalation, actor="kathi", initiative="portal", escalation="e-top",
           reason="Not mine", effective_at=now - timedelta(days=days))
 
     swept_from = datetime.now(timezone.utc)

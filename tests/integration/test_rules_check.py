@@ -9,21 +9,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
-from projections.rules.engine import adopted_rules, audit_report, check, check_adopted
+from projections.governance.engine import adopted_rules, check, check_adopted
+from projections.governance.report import audit_report
 from web.cli import main
-from web.demo import load_demo
+from web.links import absolute
 
 ROOT = Path(__file__).resolve().parents[2]
 GOVERNANCE = ROOT / "features" / "governance"
 TODAY = datetime.now(timezone.utc)
-
-
-@pytest.fixture
-def demo(tandem):
-    load_demo(tandem, today=TODAY)
-    return tandem
 
 
 def failures(results):
@@ -32,8 +25,8 @@ def failures(results):
             for v in s.violations for e in v.events}
 
 
-def test_the_demo_passes_the_default_rules_except_where_it_breaks_them(demo):
-    results = check(demo, [GOVERNANCE])
+def test_the_demo_passes_the_default_rules_except_where_it_breaks_them(story):
+    results = check(story.read, [GOVERNANCE], link=absolute(story.settings.base_url))
     assert failures(results) == {
         ("Each decision is recorded within 7 days of taking effect", "d-support-hours",
          "DecisionTaken"),
@@ -48,17 +41,17 @@ def test_the_demo_passes_the_default_rules_except_where_it_breaks_them(demo):
     assert event["actor"] == "miriam"
     assert datetime.fromisoformat(event["recorded_at"]) - datetime.fromisoformat(
         event["effective_at"]) > timedelta(days=20)
-    assert event["url"] == (f"{demo.settings.base_url}/initiatives/kundenportal/decisions/"
+    assert event["url"] == (f"{story.settings.base_url}/initiatives/kundenportal/decisions/"
                             "d-support-hours")
 
 
-def test_as_of_before_the_late_record_and_the_due_date_finds_nothing(demo):
+def test_as_of_before_the_late_record_and_the_due_date_finds_nothing(story):
     before = TODAY - timedelta(days=10)  # before d-support-hours was recorded; hotline not due
-    results = check(demo, [GOVERNANCE], initiative="kundenportal", as_of=before)
+    results = check(story.read, [GOVERNANCE], initiative="kundenportal", as_of=before)
     assert results.exit_code == 0, failures(results)
 
 
-def test_cli_exit_codes_and_reports(demo, settings, tmp_path, capsys):
+def test_cli_exit_codes_and_reports(story, settings, tmp_path, capsys):
     db = ["--db", settings.database_url]
     assert main([*db, "check-rules", str(GOVERNANCE)]) == 1
     text = capsys.readouterr().out
@@ -97,17 +90,17 @@ def test_cli_exit_codes_and_reports(demo, settings, tmp_path, capsys):
     assert main([*db, "check-rules", str(GOVERNANCE), "--initiative", "ghost"]) == 2
 
 
-def test_adopted_rules_are_recorded_and_checked_by_digest(demo, settings, tmp_path, capsys,
+def test_adopted_rules_are_recorded_and_checked_by_digest(story, settings, tmp_path, capsys,
                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(GOVERNANCE, tmp_path / "governance")
     db = ["--db", settings.database_url]
     assert main([*db, "check-rules", "--adopted"]) == 0  # nothing adopted: nothing to judge
-    assert audit_report(demo, root=tmp_path) is None
+    assert audit_report(story.read, root=tmp_path) is None
 
     assert main([*db, "rules", "adopt", "governance", "--initiative", "kundenportal"]) == 0
-    demo.catch_up()
-    adopted = adopted_rules(demo, "kundenportal")
+    story.catch_up()
+    adopted = adopted_rules(story.read, "kundenportal")
     assert adopted is not None and adopted["actor"] == "tandem-cli"
     assert sorted(f["name"] for f in adopted["files"]) == [
         "governance/decisions.feature", "governance/escalations.feature",
@@ -119,21 +112,21 @@ def test_adopted_rules_are_recorded_and_checked_by_digest(demo, settings, tmp_pa
     data = json.loads(capsys.readouterr().out)
     assert data["adopted"][0]["initiative"] == "kundenportal"
     assert data["summary"]["failed"] == 3
-    results = check_adopted(demo, root=tmp_path)
+    results = check_adopted(story.read, root=tmp_path)
     assert {s.initiatives[0] for s in results.scenarios} == {"kundenportal"}
-    report = audit_report(demo, root=tmp_path)
+    report = audit_report(story.read, root=tmp_path)
     assert report is not None and report["exit_code"] == 1
 
     decisions = tmp_path / "governance" / "decisions.feature"
     decisions.write_text(decisions.read_text().replace("7 days", "30 days"))
     assert main([*db, "check-rules", "--adopted"]) == 2
     assert "changed since it was adopted for kundenportal" in capsys.readouterr().err
-    assert audit_report(demo, root=tmp_path)["exit_code"] == 2
+    assert audit_report(story.read, root=tmp_path)["exit_code"] == 2
 
 
-def test_adopting_an_unusable_file_is_refused(demo, settings, tmp_path, capsys):
+def test_adopting_an_unusable_file_is_refused(story, settings, tmp_path, capsys):
     bad = tmp_path / "bad.feature"
     bad.write_text("Feature: Bad\n  Scenario: S\n    Given whatever\n")
     assert main(["--db", settings.database_url, "rules", "adopt", str(bad), "--all"]) == 2
-    demo.catch_up()
-    assert adopted_rules(demo, "kundenportal") is None
+    story.catch_up()
+    assert adopted_rules(story.read, "kundenportal") is None

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from projections import checkpoint as notes
-from tests.integration.tamper import RawEvents
-from web import audit_service
-from web.audit_keys import create_signing_key, log_public_key
-from web.demo import load_demo
-from web.settings import Settings
+from projections.ledger import notes
+from projections.ledger.keys import create_signing_key, log_public_key
+from tests.support.tamper import RawEvents
 from web.system import Tandem
 
 
-@pytest.fixture
-def story(settings: Settings) -> Iterator[Tandem]:
-    """A Tandem with the demo story, a signing key and a checkpoint over the whole log."""
-    create_signing_key(settings.signing_key_path)
-    system = Tandem(settings, create=True)
-    load_demo(system)
-    audit_service.issue_checkpoint(system)
-    yield system
-    system.close()
-
-
 def first(tandem: Tandem, auditor: str | None = None) -> tuple[int | None, str]:
-    result = audit_service.verify(tandem, auditor)
+    result = tandem.verify(auditor)
     assert not result.ok, "the alteration went unnoticed"
     return result.findings[0].position, result.findings[0].kind
 
 
 def test_an_untouched_log_verifies(story: Tandem) -> None:
-    result = audit_service.verify(story)
+    result = story.verify()
     assert result.ok, result.findings
     assert result.events == result.size == len(RawEvents(story.settings).positions()) > 60
     assert result.checkpoints >= 1
@@ -83,32 +65,32 @@ def test_two_swapped_rows_are_located(story: Tandem) -> None:
 
 def test_deleting_the_newest_events_with_their_ledger_rows_is_caught_by_an_earlier_checkpoint(
         story: Tandem) -> None:
-    auditor_copy = audit_service.issue_checkpoint(story)
+    auditor_copy = story.issue_checkpoint()
     raw = RawEvents(story.settings)
     positions = raw.positions()
     raw.delete(*positions[-3:])
     raw.drop_ledger_tail(keep=len(positions) - 3, keep_position=positions[-4])
-    assert audit_service.verify(story).ok, "without the auditor's copy the cut is invisible"
+    assert story.verify().ok, "without the auditor's copy the cut is invisible"
     assert first(story, auditor_copy) == (positions[-4] + 1, "log truncated")
 
 
 def test_rewriting_history_and_ledger_together_breaks_consistency_with_an_earlier_checkpoint(
         story: Tandem) -> None:
-    auditor_copy = audit_service.issue_checkpoint(story)
+    auditor_copy = story.issue_checkpoint()
     raw = RawEvents(story.settings)
     raw.replace_in_state(b"Kathi Berger", b"Kathi Burger")
     story.runner.rebuild(["ledger"])  # the ledger now agrees with the altered events
     assert first(story)[1] == "history rewritten"  # the stored checkpoints disagree
-    result = audit_service.verify(story, auditor_copy)
+    result = story.verify(auditor_copy)
     assert "history rewritten" in {f.kind for f in result.findings}
 
 
 def test_a_checkpoint_from_another_key_is_rejected(story: Tandem, tmp_path) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "other" / "key"
     create_signing_key(other)
-    from web.audit_keys import load_signing_key
+    from projections.ledger.keys import load_signing_key
 
     forged = notes.sign(notes.Checkpoint(story.settings.origin, 1, b"\0" * 32),
                         load_signing_key(other))
     assert first(story, forged) == (None, "auditor checkpoint rejected")
-    notes.verify(audit_service.issue_checkpoint(story), log_public_key(story.settings.signing_key_path))
+    notes.verify(story.issue_checkpoint(), log_public_key(story.settings.signing_key_path))

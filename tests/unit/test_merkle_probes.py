@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from projections import merkle
+from projections.ledger import merkle
 
 PROBES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "rfc6962"
 if not PROBES.exists():

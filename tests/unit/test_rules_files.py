@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from projections.rules import docs
-from projections.rules.engine import UnusableRules, load
-from projections.rules.report import as_html, as_text, render
-from tests.unit.test_rules_support import Log, run
+from projections.governance import docs
+from projections.governance.engine import UnusableRules, load
+from projections.governance.report import as_html, as_text, render
+from tests.support.rules_log import Log, run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -182,12 +182,12 @@ def test_html_report_escapes_and_links(tmp_path):
 
 
 def test_docs_rules_md_is_generated_from_the_steps():
-    """Regenerate with: python -m projections.rules.docs > docs/rules.md"""
+    """Regenerate with: python -m projections.governance.docs > docs/rules.md"""
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == docs.render()
 
 
 def test_docs_cover_every_step_with_an_example():
-    from projections.rules.registry import STEPS
+    from projections.governance.registry import STEPS
 
     text = docs.render()
     for definition in STEPS:

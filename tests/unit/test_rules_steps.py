@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_rules_support import Log, day, messages, run, scenario
+from tests.support.rules_log import Log, day, messages, run, scenario
 
 DECISIONS = "the decisions of initiative p"
 ESCALATIONS = "the escalations of initiative p"

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from projections.envelope import Envelope, db_time
-from projections.state import fold, matrix
+from projections.responsibilities import matrix
+from projections.state import fold
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
 

@@ -1,0 +1,151 @@
+"""Read model of the decision register: one row per decision, with what superseded or revoked
+it; its tables, its projection and its queries."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from domain import events as ev
+from domain.errors import InvalidInput, NotFound
+from projections.db import Connection, Database, Row
+from projections.directory import DirectoryQueries
+from projections.envelope import Envelope, db_time, iso
+from projections.projection import Projection, handles
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS tandem_decisions (initiative TEXT NOT NULL, decision TEXT NOT NULL, "
+    "position BIGINT NOT NULL, scope TEXT NOT NULL, title TEXT NOT NULL, options TEXT NOT NULL, "
+    "option TEXT NOT NULL, rationale TEXT NOT NULL, decided_by TEXT NOT NULL, basis TEXT NOT NULL, "
+    "proposal TEXT, escalation TEXT, supersedes TEXT, superseded_by TEXT, revoked TEXT, "
+    "status TEXT NOT NULL, actor TEXT NOT NULL, effective_at TEXT NOT NULL, "
+    "recorded_at TEXT NOT NULL, PRIMARY KEY (initiative, decision))",
+    "CREATE INDEX IF NOT EXISTS tandem_decisions_when ON tandem_decisions (effective_at)",
+    "CREATE TABLE IF NOT EXISTS tandem_decision_people (initiative TEXT NOT NULL, "
+    "decision TEXT NOT NULL, person TEXT NOT NULL, PRIMARY KEY (person, initiative, decision))",
+]
+INSERT_DECISION = (
+    "INSERT INTO tandem_decisions (initiative, decision, position, scope, title, options, option, "
+    "rationale, decided_by, basis, proposal, escalation, supersedes, superseded_by, revoked, "
+    "status, actor, effective_at, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 'in_force', ?, ?, ?)"
+)
+INSERT_DECISION_PERSON = (
+    "INSERT INTO tandem_decision_people (initiative, decision, person) VALUES (?, ?, ?) "
+    "ON CONFLICT DO NOTHING"
+)
+SUPERSEDE_DECISION = (
+    "UPDATE tandem_decisions SET status = 'superseded', superseded_by = ? "
+    "WHERE initiative = ? AND decision = ?"
+)
+REVOKE_DECISION = (
+    "UPDATE tandem_decisions SET status = 'revoked', revoked = ? WHERE initiative = ? AND decision = ?"
+)
+COLUMNS = (
+    "d.initiative, d.decision, d.position, d.scope, d.title, d.options, d.option, d.rationale, "
+    "d.decided_by, d.basis, d.proposal, d.escalation, d.supersedes, d.superseded_by, d.revoked, "
+    "d.status, d.actor, d.effective_at, d.recorded_at"
+)
+BY_PERSON = ("EXISTS (SELECT 1 FROM tandem_decision_people p WHERE p.person = ? "
+             "AND p.initiative = d.initiative AND p.decision = d.decision)")
+STATUSES = ("in_force", "superseded", "revoked")
+
+
+class DecisionProjection(Projection):
+    """The decision register: one row per decision, with what superseded or revoked it."""
+
+    name = "decisions"
+    ddl = DDL
+    tables = ("tandem_decisions", "tandem_decision_people")
+
+    @handles(ev.DecisionTaken)
+    def _taken(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        d = e.data
+        tx.execute(INSERT_DECISION, (
+            e.initiative, d["decision"], e.position, d["scope"], d["title"],
+            json.dumps(d["options"], ensure_ascii=False), d["option"], d["rationale"],
+            json.dumps(d["decided_by"]), json.dumps(d["basis"]), d["proposal"],
+            d["escalation"], d["supersedes"], e.actor, db_time(e.effective_at),
+            db_time(e.recorded_at),
+        ))
+        people = {*d["decided_by"], e.actor}
+        tx.executemany(INSERT_DECISION_PERSON,
+                       [(e.initiative, d["decision"], p) for p in sorted(people)])
+        if d["supersedes"]:
+            tx.execute(SUPERSEDE_DECISION, (d["decision"], e.initiative, d["supersedes"]))
+
+    @handles(ev.DecisionRevoked)
+    def _revoked(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        revoked = {"reason": e.data["reason"], "actor": e.actor, "position": e.position,
+                   "effective_at": e.effective_at.isoformat()}
+        tx.execute(REVOKE_DECISION, (json.dumps(revoked, ensure_ascii=False),
+                                     e.initiative, e.data["decision"]))
+
+
+class DecisionQueries:
+    """The decision register across initiatives, filtered; one decision."""
+
+    def __init__(self, db: Database, directory: DirectoryQueries, backdated_after: timedelta):
+        self.db = db
+        self.directory = directory
+        self.backdated_after = backdated_after
+
+    def decisions(
+        self, *, initiative: str | None = None, person: str | None = None,
+        scope: str | None = None, status: str | None = None, start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        if status not in (None, "", *STATUSES):
+            raise InvalidInput("Status is in_force, superseded or revoked.", field="status")
+        clauses: list[str] = []
+        params: list[Any] = []
+        if initiative:
+            clauses.append("d.initiative = ?")
+            params.append(initiative)
+        if person:
+            clauses.append(BY_PERSON)
+            params.append(person)
+        if scope and scope != "*":
+            clauses.append("(d.scope = ? OR d.scope LIKE ? ESCAPE '\\')")
+            params += [scope, scope.replace("%", "").replace("_", "\\_") + "/%"]
+        if status:
+            clauses.append("d.status = ?")
+            params.append(status)
+        if start is not None:
+            clauses.append("d.effective_at >= ?")
+            params.append(db_time(start))
+        if end is not None:
+            clauses.append("d.effective_at <= ?")
+            params.append(db_time(end))
+        where = " AND ".join(clauses) or "1 = 1"
+        sql = (f"SELECT {COLUMNS} FROM tandem_decisions d WHERE {where} "  # noqa: S608
+               "ORDER BY d.effective_at, d.position")
+        with self.db.connect() as conn:
+            rows = conn.all(sql, params)
+        return [self._decision(r) for r in rows]
+
+    def decision(self, initiative: str, decision: str) -> dict[str, Any]:
+        self.directory.initiative_row(initiative)
+        found = [d for d in self.decisions(initiative=initiative) if d["id"] == decision]
+        if not found:
+            raise NotFound(f"There is no decision '{decision}' in initiative '{initiative}'.")
+        return found[0]
+
+    def _decision(self, row: Row) -> dict[str, Any]:
+        effective_at = datetime.fromisoformat(row["effective_at"])
+        recorded_at = datetime.fromisoformat(row["recorded_at"])
+        return {
+            "initiative": row["initiative"], "id": row["decision"], "position": row["position"],
+            "scope": row["scope"], "title": row["title"], "options": json.loads(row["options"]),
+            "option": row["option"], "rationale": row["rationale"],
+            "decided_by": json.loads(row["decided_by"]), "basis": json.loads(row["basis"]),
+            "proposal": row["proposal"], "escalation": row["escalation"],
+            "supersedes": row["supersedes"], "superseded_by": row["superseded_by"],
+            "revoked": json.loads(row["revoked"]) if row["revoked"] else None,
+            "status": row["status"], "actor": row["actor"], "effective_at": iso(effective_at),
+            "recorded_at": iso(recorded_at),
+            "backdated": recorded_at - effective_at > self.backdated_after,
+        }

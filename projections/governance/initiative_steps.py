@@ -1,0 +1,138 @@
+"""Then steps over an initiative as a whole: goal, tandem, status cadence, responsibilities.
+
+They follow any Given; the Given's window (if any) limits the period judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any
+
+from domain import events as ev
+from domain.values import covers
+from projections.governance.history import History, Subject, days, is_a, when
+from projections.governance.registry import Finding, then
+
+GOAL = (ev.GoalSet, ev.GoalRevised)
+ROLES = (ev.ResponsibilityAssigned, ev.ResponsibilityReleased)
+
+
+@then("it had a shared goal before its first decision",
+      examples=("it had a shared goal before its first decision",))
+def goal_before_decisions(h: History, s: Subject) -> Iterator[Finding]:
+    """A shared goal was set before the first decision took effect (no decisions: it holds)."""
+    first = next(iter(h.of_type(ev.DecisionTaken)), None)
+    if first is not None and not h.before(first, *GOAL):
+        yield Finding(f"Decision {first['data']['decision']} was taken at "
+                      f"{when(first):%Y-%m-%d %H:%M}, before any shared goal was set.", [first])
+
+
+@then("the goal changed at most {n} times", examples=("the goal changed at most 3 times",))
+def goal_changes(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """The shared goal was revised at most n times (setting it the first time is not a change)."""
+    revisions = [e for e in h.of_type(ev.GoalRevised) if s.in_window(when(e))]
+    if len(revisions) > n:
+        yield Finding(f"The goal changed {len(revisions)} times (at most {n}).", revisions[n:])
+
+
+@then("every goal change was agreed by both tandem partners",
+      examples=("every goal change was agreed by both tandem partners",))
+def goal_agreed(h: History, s: Subject) -> Iterator[Finding]:
+    """Each time the goal was set or revised while a lead tandem was in place, both partners
+    are among those who agreed to it."""
+    for e in h.of_type(*GOAL):
+        if not s.in_window(when(e)):
+            continue
+        missing = [p for p in h.tandem_before(e) if p not in e["data"]["agreed_by"]]
+        if missing:
+            yield Finding(f"The goal change at {when(e):%Y-%m-%d} was not agreed by "
+                          f"{', '.join(missing)}.", [e])
+
+
+@then("status was reported at least every {n} days while open",
+      examples=("status was reported at least every 14 days while open",))
+def status_cadence(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """No gap longer than n days without a status report, counted from when the lead tandem
+    was formed (joint status is its duty; from the opening if there never was a tandem) until
+    the initiative closed, or the check's moment."""
+    begin = h.tandem_since() or h.opened_at
+    if begin is None:
+        return
+    start, end = s.clip(begin, h.end)
+    previous: dict[str, Any] | None = None
+    for e in h.of_type(ev.StatusReported):
+        moment = when(e)
+        if start <= moment <= end:
+            if days(start, moment) > n:
+                yield Finding(_gap(start, moment, n), [x for x in (previous, e) if x])
+            start, previous = moment, e
+    if days(start, end) > n:
+        yield Finding(_gap(start, end, n) + " (none since)", [previous] if previous else [])
+
+
+def _gap(start: datetime, end: datetime, n: int) -> str:
+    return (f"No status report for {days(start, end):.1f} days, from {start:%Y-%m-%d} to "
+            f"{end:%Y-%m-%d} (at most {n}).")
+
+
+@then("every area had exactly one Accountable, or it was flagged within {n} days",
+      examples=("every area had exactly one Accountable, or it was flagged within 7 days",))
+def one_accountable(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """While an area has anyone in a role, it has exactly one Accountable; a period without
+    one (or with several) is accepted if it ended within n days, or if a status report or
+    escalation naming the area took effect within n days of it starting."""
+    held: dict[str, set[tuple[str, str]]] = {}
+    since: dict[str, tuple[datetime, dict[str, Any]]] = {}
+    found: list[tuple[str, datetime, datetime, dict[str, Any]]] = []
+    for moment, group in groupby(h.of_type(*ROLES), key=when):
+        entries = list(group)
+        for e in entries:
+            d = e["data"]
+            roles = held.setdefault(d["area"], set())
+            if is_a(e, ev.ResponsibilityAssigned):
+                roles.add((d["person"], d["role"]))
+            else:
+                roles.discard((d["person"], d["role"]))
+        for area, roles in held.items():
+            wrong = bool(roles) and sum(r == "A" for _, r in roles) != 1
+            if wrong and area not in since:
+                since[area] = (moment, entries[-1])
+            elif not wrong and area in since:
+                begun, cause = since.pop(area)
+                found.append((area, begun, moment, cause))
+    found += [(area, start, h.end, e) for area, (start, e) in since.items()]
+    for area, start, end, e in found:
+        if s.scope and not covers(s.scope, area):
+            continue
+        begin, stop = s.clip(start, end)
+        if begin > stop or days(begin, stop) <= n:
+            continue
+        if h.mentions(area, start, start + timedelta(days=n)):
+            continue
+        yield Finding(f"Area {area} had no single Accountable for {days(begin, stop):.1f} days "
+                      f"from {begin:%Y-%m-%d}, and it was not flagged within {n} days.", [e])
+
+
+@then("no person was Accountable for more than {n} areas at once",
+      examples=("no person was Accountable for more than 4 areas at once",))
+def accountable_load(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """At no moment was one person Accountable for more than n areas of the initiative."""
+    areas: dict[str, set[str]] = {}
+    reported: set[str] = set()
+    for _moment, group in groupby(h.of_type(*ROLES), key=when):
+        entries = list(group)
+        for e in entries:
+            d = e["data"]
+            if d["role"] != "A":
+                continue
+            held = areas.setdefault(d["person"], set())
+            (held.add if is_a(e, ev.ResponsibilityAssigned) else held.discard)(d["area"])
+        for person, held in areas.items():
+            if len(held) > n and person not in reported and s.in_window(when(entries[-1])):
+                reported.add(person)
+                culprit = [e for e in entries if e["data"]["person"] == person] or entries
+                yield Finding(f"{person} was Accountable for {len(held)} areas at once "
+                              f"({', '.join(sorted(held))}; at most {n}).", culprit[-1:])
+

@@ -1,0 +1,42 @@
+"""A small world for API tests: people in every directory role, one initiative, their tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from web.system import Tandem
+
+PEOPLE = {  # person: (unit, directory role)
+    "kathi": ("it", "admin"), "jonas": ("it", "member"), "miriam": ("ops", "member"),
+    "audrey": ("ops", "auditor"), "victor": ("it", "viewer"),
+}
+OPTIONS = [{"key": "a", "title": "Pilot first"}, {"key": "b", "title": "Big bang"}]
+
+
+def build_world(tandem: Tandem) -> dict[str, str]:
+    """Registers the people, opens 'portal' with a criterion and a tandem; tokens by person."""
+    for person, (unit, role) in PEOPLE.items():
+        tandem.record(tandem.app.register_person, actor="ada", person=person, name=person.title(),
+                      unit=unit, role=role)
+    tandem.record(tandem.app.open_initiative, actor="ada", initiative="portal", title="Customer portal",
+                  sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "ada"], effective_at=days_ago(30))
+    tandem.record(tandem.app.define_criterion, actor="kathi", initiative="portal", criterion="crashes",
+                  description="Ordering without crashes", target="0 per week")
+    tandem.record(tandem.app.form_tandem, actor="kathi", initiative="portal", people=["jonas", "miriam"])
+    tokens = {person: tandem.app.issue_token(actor="ada", person=person)[0] for person in PEOPLE}
+    tandem.catch_up()
+    return tokens
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def decision(did: str, by: str = "kathi") -> dict[str, Any]:
+    return {"id": did, "scope": "planning", "title": f"Decision {did}", "option": "a",
+            "rationale": "Less risk", "decided_by": [by], "options": OPTIONS}

@@ -1,0 +1,85 @@
+"""Where the BDD scenarios of the domain rules run: the library's in-memory store (the rules
+alone, fast), or a real database with its read models (SQLite, PostgreSQL).
+
+A world records through a typed application command and answers the few questions the Then
+steps ask: what was recorded, how long the log is, an escalation's and a decision's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec
+
+from eventsourcing.persistence import Recording
+
+from domain import events as ev
+from domain.application import TandemApplication
+from domain.initiative import Initiative
+from web.system import Tandem
+
+P = ParamSpec("P")
+
+
+class MemoryWorld:
+    """The application service on the eventsourcing library's in-memory (POPO) store."""
+
+    def __init__(self, initiative: str):
+        self.app = TandemApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        self.initiative = initiative
+
+    def record(self, command: Callable[P, list[Recording[Any]]], *args: P.args,
+               **kwargs: P.kwargs) -> list[dict[str, Any]]:
+        return [{"position": r.notification.id, "type": type(r.domain_event).__name__,
+                 "data": vars(r.domain_event)} for r in command(*args, **kwargs)]
+
+    def log_size(self) -> int | None:
+        return self.app.recorder.max_notification_id()
+
+    def _initiative(self) -> Initiative:
+        found = self.app.find(Initiative, Initiative.id_for(self.initiative))
+        assert found is not None
+        return found
+
+    def escalation(self, key: str) -> dict[str, Any]:
+        state = self._initiative().escalations[key]
+        return {"status": "open" if state["open"] else "resolved",
+                "addressed_to": state["addressed_to"], "level": state["level"]}
+
+    def decision(self, key: str) -> dict[str, Any]:
+        stored = self.app.repository.event_store.get(Initiative.id_for(self.initiative))
+        later = [e.decision for e in stored
+                 if isinstance(e, ev.DecisionTaken) and e.supersedes == key]
+        return {"status": self._initiative().decisions[key]["status"],
+                "superseded_by": later[0] if later else None}
+
+    def close(self) -> None:
+        self.app.close()
+
+
+class DatabaseWorld:
+    """A whole Tandem on a database: the log, and the read models the Then steps ask."""
+
+    def __init__(self, tandem: Tandem, initiative: str):
+        self.tandem = tandem
+        self.app = tandem.app
+        self.initiative = initiative
+
+    def record(self, command: Callable[P, list[Recording[Any]]], *args: P.args,
+               **kwargs: P.kwargs) -> list[dict[str, Any]]:
+        return self.tandem.record(command, *args, **kwargs)
+
+    def log_size(self) -> int | None:
+        return self.app.recorder.max_notification_id()
+
+    def escalation(self, key: str) -> dict[str, Any]:
+        [found] = [e for e in self.tandem.read.escalations() if e["id"] == key]
+        return found
+
+    def decision(self, key: str) -> dict[str, Any]:
+        return self.tandem.read.decision(self.initiative, key)
+
+    def close(self) -> None:
+        self.tandem.close()
+
+
+World = MemoryWorld | DatabaseWorld

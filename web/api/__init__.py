@@ -1,0 +1,32 @@
+"""The JSON API under /api (see docs/api.md): routes by resource, request models, dependencies.
+
+A route parses its input, records through one typed application command (or asks one query)
+with plain values, and answers JSON; every failure leaves as `{error, detail, rule?, fields?}`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web.api import (
+    audit,
+    decisions,
+    directory,
+    escalations,
+    goal,
+    handlers,
+    handoffs,
+    health,
+    initiatives,
+    responsibilities,
+)
+
+ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
+           audit, health)
+
+
+def install(app: FastAPI) -> None:
+    """Register the API's error handlers and routes on the app."""
+    handlers.install(app)
+    for module in ROUTERS:
+        app.include_router(module.router)

@@ -1,0 +1,88 @@
+"""Every failure leaves the API as one JSON shape `{error, detail, rule?, fields?}`; the status
+comes from the one table in `web.errors`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.errors import DomainError
+from projections.db import StorageError
+from projections.ledger.keys import SigningKeyError
+from projections.ledger.proofs import ProofUnavailable
+from web.api.deps import ApiError
+from web.errors import status_of
+
+KINDS = {404: "not_found", 503: "unavailable"}
+
+FORBIDDEN_FIELDS = {
+    "actor": "The actor is always the token's person; it cannot be set.",
+    "recorded_at": "The recording time is set by the server; it cannot be set.",
+}
+
+
+def _domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    return JSONResponse(error.as_dict(), status_code=status_of(error))
+
+
+def _api_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiError)
+    return JSONResponse({"error": error.error, "detail": error.detail},
+                        status_code=error.status, headers=error.headers)
+
+
+def _other_error(request: Request, error: Exception) -> JSONResponse:
+    """Failures of storage, keys and proofs: their status and kind from the one table."""
+    status = status_of(error)
+    return JSONResponse({"error": KINDS.get(status, "error"), "detail": str(error)},
+                        status_code=status)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(request: Request, error: Exception) -> Any:
+    assert isinstance(error, RequestValidationError)
+    if not request.url.path.startswith("/api"):
+        return await request_validation_exception_handler(request, error)
+    fields: dict[str, str] = {}
+    for problem in error.errors():
+        name = _field(tuple(problem.get("loc", ())))
+        last = name.rsplit(".", 1)[-1]
+        if problem.get("type") == "extra_forbidden" and last in FORBIDDEN_FIELDS:
+            fields[name] = FORBIDDEN_FIELDS[last]
+        else:
+            fields.setdefault(name, str(problem.get("msg", "Invalid value.")))
+    detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return JSONResponse({"error": "invalid_input", "detail": detail, "fields": fields},
+                        status_code=422)
+
+
+async def _http_error(request: Request, error: Exception) -> Any:
+    assert isinstance(error, HTTPException)
+    if not request.url.path.startswith("/api"):
+        return await http_exception_handler(request, error)
+    kind = {401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed"}.get(error.status_code, "http_error")
+    return JSONResponse({"error": kind, "detail": str(error.detail)},
+                        status_code=error.status_code, headers=error.headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(ApiError, _api_error)
+    for cls in (StorageError, SigningKeyError, ProofUnavailable):
+        app.add_exception_handler(cls, _other_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

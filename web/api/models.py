@@ -1,0 +1,166 @@
+"""Request bodies of the JSON API.
+
+Every body forbids unknown fields, so a client-supplied `actor` or `recorded_at` is a 422, never
+obeyed. The types are deliberately loose (text, lists of text): the application service owns the
+validation of ids, scopes, times and rules, and answers in the API's one error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Ids = list[str] | str
+Moment = str | None
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def plain(options: list[Option] | None) -> list[dict[str, Any]] | None:
+    """Options as the application service takes them."""
+    return None if options is None else [o.model_dump() for o in options]
+
+
+class Option(Body):
+    key: str
+    title: str
+    description: str = ""
+
+
+class NewUnit(Body):
+    id: str
+    name: str
+
+
+class NewPerson(Body):
+    id: str
+    name: str
+    unit: str
+    role: str = Field(description="admin, member, auditor or viewer")
+
+
+class NewInitiative(Body):
+    id: str
+    title: str
+    sponsor: str
+    units: list[str]
+    escalation_path: list[str]
+    effective_at: Moment = None
+
+
+class Goal(Body):
+    statement: str
+    reason: str = ""
+    agreed_by: list[str]
+    effective_at: Moment = None
+
+
+class NewCriterion(Body):
+    id: str
+    description: str
+    target: str
+    effective_at: Moment = None
+
+
+class CriterionRevision(Body):
+    description: str
+    target: str
+    reason: str
+    effective_at: Moment = None
+
+
+class Reason(Body):
+    reason: str
+    effective_at: Moment = None
+
+
+class Measurement(Body):
+    value: float = Field(allow_inf_nan=False)
+    note: str = ""
+    effective_at: Moment = None
+
+
+class Responsibility(Body):
+    area: str
+    person: str
+    role: str = Field(description="R, A, C or I")
+    effective_at: Moment = None
+
+
+class Release(Responsibility):
+    reason: str
+
+
+class TandemPeople(Body):
+    people: list[str]
+    effective_at: Moment = None
+
+
+class NewMandate(Body):
+    id: str
+    person: str
+    scope: str
+    limits: str = ""
+    effective_at: Moment = None
+
+
+class NewProposal(Body):
+    id: str
+    question: str
+    scope: str
+    options: list[Option]
+    proposed_by: Ids
+    effective_at: Moment = None
+
+
+class NewDecision(Body):
+    id: str
+    scope: str
+    title: str
+    option: str
+    rationale: str
+    decided_by: Ids
+    proposal: str | None = None
+    escalation: str | None = None
+    options: list[Option] | None = None
+    mandate: str | None = None
+    supersedes: str | None = None
+    effective_at: Moment = None
+
+
+class NewEscalation(Body):
+    id: str
+    topic: str
+    options: list[Option]
+    raised_by: str
+    due_at: str
+    effective_at: Moment = None
+
+
+class NewHandoff(Body):
+    id: str
+    item: str
+    from_person: str = Field(alias="from")
+    to_person: str = Field(alias="to")
+    effective_at: Moment = None
+
+
+class Accept(Body):
+    effective_at: Moment = None
+
+
+class Status(Body):
+    summary: str
+    running: list[str] = []
+    blocked: list[str] = []
+    options: list[str] = []
+    reported_by: Ids
+    effective_at: Moment = None
+
+
+class Close(Body):
+    outcome: str
+    effective_at: Moment = None

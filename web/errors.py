@@ -1,0 +1,24 @@
+"""The one table from failures to what a delivery answers: HTTP status for the API and the
+pages, exit code for the command line. Mapped by class, once."""
+
+from __future__ import annotations
+
+from domain.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
+from projections.db import StorageError
+from projections.ledger.keys import SigningKeyError
+from projections.ledger.proofs import ProofUnavailable
+
+STATUS: dict[type[Exception], int] = {
+    InvalidInput: 422, RuleViolation: 422, NotFound: 404, Conflict: 409, DomainError: 422,
+    ProofUnavailable: 404, StorageError: 503, SigningKeyError: 503,
+}
+EXIT_REFUSED = 1  # the command line: a domain error refused the command
+EXIT_UNUSABLE = 2  # the command line: the input itself cannot be used
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status of a failure: the entry of its nearest class in STATUS (500 if none)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500

@@ -1,0 +1,15 @@
+"""The server-rendered pages: a thin Jinja2 view over the same application and query functions
+the API uses (routes, forms, views, session, templates/, static/)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web.pages import login, read, record, render, rules
+
+
+def install(app: FastAPI) -> None:
+    """Register the pages and their plumbing on the app."""
+    render.install(app)
+    for module in (login, read, record, rules):
+        app.include_router(module.router)

@@ -1,0 +1,267 @@
+"""The recording forms: which fields each shows, how its text becomes a command's plain values,
+and where the person lands afterwards. The command itself checks everything."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from eventsourcing.persistence import Recording
+
+from domain.application import TandemApplication
+from web.i18n import N_
+
+Values = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submitted form as plain values: who submits it, for which initiative, and its fields
+    (an optional field left empty is absent)."""
+
+    actor: str
+    initiative: str
+    values: dict[str, Any]
+
+    def text(self, name: str) -> str:
+        return str(self.values.get(name, ""))
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def items(self, name: str) -> list[Any]:
+        found = self.values.get(name)
+        return list(found) if isinstance(found, list) else []
+
+
+Submit = Callable[[TandemApplication, Submission], list[Recording[Any]]]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, datetime, number, select, ids, options, lines
+    required: bool = True
+    help: str = ""
+    choices: str = ""  # the name of a choice list the page supplies: people, criteria, ...
+
+
+@dataclass(frozen=True)
+class Form:
+    kind: str
+    title: str
+    submit: Submit  # the one application command the form records with
+    fields: tuple[Field, ...]
+    land: Callable[[str, dict[str, Any]], str]
+    # error field names used by the command -> the form field they belong to
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+def ids(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def options(text: str) -> list[dict[str, str]]:
+    """One option a line: `key: title` (a line without a colon is its own key and title)."""
+    result = []
+    for line in lines(text):
+        key, colon, title = line.partition(":")
+        result.append({"key": key.strip(), "title": (title if colon else key).strip()})
+    return result
+
+
+EFFECTIVE = Field("effective_at", N_("Takes effect"), "datetime", required=False,
+                  help=N_("Leave empty for now. Earlier dates record a backdated entry."))
+
+
+def _initiative(iid: str, _: dict[str, Any]) -> str:
+    return f"/initiatives/{quote(iid, safe='')}"
+
+
+def _matrix(iid: str, kwargs: dict[str, Any]) -> str:
+    when = str(kwargs.get("effective_at") or "")[:10]
+    return _initiative(iid, kwargs) + (f"?as_of={when}" if when else "") + "#matrix"
+
+
+FORMS: dict[str, Form] = {f.kind: f for f in [
+    Form("goal", N_("Revise the shared goal"), lambda app, s: app.set_goal(
+        actor=s.actor, initiative=s.initiative, statement=s.text("statement"),
+        reason=s.text("reason"), agreed_by=s.items("agreed_by"),
+        effective_at=s.get("effective_at")), (
+        Field("statement", N_("Goal statement"), "textarea"),
+        Field("reason", N_("Reason for the change"), "textarea", required=False),
+        Field("agreed_by", N_("Agreed by"), "ids", required=False,
+              help=N_("Person ids, separated by commas."), choices="people"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/goal"),
+    Form("criterion", N_("Define a success criterion"), lambda app, s: app.define_criterion(
+        actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
+        description=s.text("description"), target=s.text("target"),
+        effective_at=s.get("effective_at")), (
+        Field("criterion", N_("Criterion id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("description", N_("Description"), "textarea"),
+        Field("target", N_("Target")),
+        EFFECTIVE,
+    ), _initiative, {"id": "criterion"}),
+    Form("measurement", N_("Record a measurement"), lambda app, s: app.record_measurement(
+        actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
+        value=s.text("value"), note=s.text("note"), effective_at=s.get("effective_at")), (
+        Field("criterion", N_("Criterion"), "select", choices="criteria"),
+        Field("value", N_("Value"), "number"),
+        Field("note", N_("Note"), required=False),
+        EFFECTIVE,
+    ), _initiative),
+    Form("assign", N_("Assign a responsibility"), lambda app, s: app.assign(
+        actor=s.actor, initiative=s.initiative, area=s.text("area"), person=s.text("person"),
+        role=s.text("role"), effective_at=s.get("effective_at")), (
+        Field("area", N_("Area"), help=N_("A path such as technology/ordering.")),
+        Field("person", N_("Person"), "select", choices="people"),
+        Field("role", N_("Role"), "select", choices="roles"),
+        EFFECTIVE,
+    ), _matrix),
+    Form("release", N_("Release a responsibility"), lambda app, s: app.release(
+        actor=s.actor, initiative=s.initiative, area=s.text("area"), person=s.text("person"),
+        role=s.text("role"), reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("area", N_("Area")),
+        Field("person", N_("Person"), "select", choices="people"),
+        Field("role", N_("Role"), "select", choices="roles"),
+        Field("reason", N_("Reason"), "textarea"),
+        EFFECTIVE,
+    ), _matrix),
+    Form("tandem", N_("Form the lead tandem"), lambda app, s: app.form_tandem(
+        actor=s.actor, initiative=s.initiative, people=s.items("people"),
+        effective_at=s.get("effective_at")), (
+        Field("people", N_("Tandem partners"), "ids",
+              help=N_("Two person ids from two units, separated by commas."), choices="people"),
+        EFFECTIVE,
+    ), _matrix),
+    Form("mandate", N_("Grant a mandate"), lambda app, s: app.grant_mandate(
+        actor=s.actor, initiative=s.initiative, mandate=s.text("mandate"),
+        person=s.text("person"), scope=s.text("scope"), limits=s.text("limits"),
+        effective_at=s.get("effective_at")), (
+        Field("mandate", N_("Mandate id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("person", N_("Person"), "select", choices="people"),
+        Field("scope", N_("Scope"), help=N_("A path such as technology, or * for everything.")),
+        Field("limits", N_("Limits"), "textarea", required=False),
+        EFFECTIVE,
+    ), _initiative, {"id": "mandate"}),
+    Form("proposal", N_("Propose a decision"), lambda app, s: app.propose(
+        actor=s.actor, initiative=s.initiative, proposal=s.text("proposal"),
+        question=s.text("question"), scope=s.text("scope"), options=s.get("options"),
+        proposed_by=s.items("proposed_by"), effective_at=s.get("effective_at")), (
+        Field("proposal", N_("Proposal id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("question", N_("Question"), "textarea"),
+        Field("scope", N_("Scope"), help=N_("A path such as technology/ordering.")),
+        Field("options", N_("Options"), "options",
+              help=N_("One option a line: key: title.")),
+        Field("proposed_by", N_("Proposed by"), "ids", choices="people",
+              help=N_("Person ids, separated by commas.")),
+        EFFECTIVE,
+    ), _initiative, {"id": "proposal"}),
+    Form("decision", N_("Record a decision"), lambda app, s: app.take_decision(
+        actor=s.actor, initiative=s.initiative, decision=s.text("decision"),
+        title=s.text("title"), scope=s.text("scope"), proposal=s.get("proposal"),
+        escalation=s.get("escalation"), options=s.get("options"), option=s.text("option"),
+        rationale=s.text("rationale"), decided_by=s.items("decided_by"),
+        mandate=s.get("mandate"), supersedes=s.get("supersedes"),
+        effective_at=s.get("effective_at")), (
+        Field("decision", N_("Decision id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("title", N_("Title")),
+        Field("scope", N_("Scope"), help=N_("A path such as technology/ordering.")),
+        Field("proposal", N_("Answers proposal"), "select", required=False, choices="proposals"),
+        Field("escalation", N_("Resolves escalation"), "select", required=False,
+              choices="escalations"),
+        Field("options", N_("Options considered"), "options", required=False,
+              help=N_("One option a line: key: title. Leave empty to take the proposal's.")),
+        Field("option", N_("Chosen option (key)")),
+        Field("rationale", N_("Rationale"), "textarea"),
+        Field("decided_by", N_("Decided by"), "ids", choices="people",
+              help=N_("Person ids, separated by commas.")),
+        Field("mandate", N_("On mandate"), "select", required=False, choices="mandates"),
+        Field("supersedes", N_("Supersedes decision"), "select", required=False,
+              choices="decisions"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/decisions/{quote(kw['decision'], safe='')}",
+        {"id": "decision"}),
+    Form("escalation", N_("Raise an escalation"), lambda app, s: app.raise_escalation(
+        actor=s.actor, initiative=s.initiative, escalation=s.text("escalation"),
+        topic=s.text("topic"), options=s.get("options"), raised_by=s.text("raised_by"),
+        due_at=s.text("due_at"), effective_at=s.get("effective_at")), (
+        Field("escalation", N_("Escalation id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("topic", N_("Topic"), "textarea"),
+        Field("options", N_("Options"), "options", help=N_("One option a line: key: title.")),
+        Field("raised_by", N_("Raised by"), "select", choices="people"),
+        Field("due_at", N_("Answer due"), "datetime"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/escalations#{quote(iid, safe='')}-{quote(kw['escalation'], safe='')}",
+        {"id": "escalation"}),
+    Form("forward", N_("Forward an escalation"), lambda app, s: app.forward_escalation(
+        actor=s.actor, initiative=s.initiative, escalation=s.text("escalation"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("escalation", N_("Escalation"), "select", choices="open_escalations"),
+        Field("reason", N_("Reason"), "textarea"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/escalations#{quote(iid, safe='')}-{quote(kw['escalation'], safe='')}"),
+    Form("handoff", N_("Start a handoff"), lambda app, s: app.start_handoff(
+        actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
+        item=s.text("item"), from_person=s.text("from_person"), to_person=s.text("to_person"),
+        effective_at=s.get("effective_at")), (
+        Field("handoff", N_("Handoff id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("item", N_("What is handed over"), "textarea"),
+        Field("from_person", N_("Handed over by"), "select", choices="people"),
+        Field("to_person", N_("Taken over by"), "select", choices="people"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline",
+        {"id": "handoff", "from": "from_person", "to": "to_person"}),
+    Form("status", N_("Report the joint status"), lambda app, s: app.report_status(
+        actor=s.actor, initiative=s.initiative, summary=s.text("summary"),
+        running=s.items("running"), blocked=s.items("blocked"), options=s.items("options"),
+        reported_by=s.items("reported_by"), effective_at=s.get("effective_at")), (
+        Field("summary", N_("Summary"), "textarea"),
+        Field("running", N_("What runs"), "lines", required=False, help=N_("One item a line.")),
+        Field("blocked", N_("What blocks"), "lines", required=False, help=N_("One item a line.")),
+        Field("options", N_("Options"), "lines", required=False, help=N_("One item a line.")),
+        Field("reported_by", N_("Reported by"), "ids", choices="people",
+              help=N_("Person ids, separated by commas.")),
+        EFFECTIVE,
+    ), _initiative),
+]}
+
+
+def command_values(form: Form, submitted: Values) -> dict[str, Any]:
+    """The command's keyword arguments from the submitted text (absent optional ones omitted)."""
+    values: dict[str, Any] = {}
+    for f in form.fields:
+        raw = str(submitted.get(f.name, "") or "").strip()
+        if f.kind == "ids":
+            values[f.name] = ids(raw)
+        elif f.kind == "options":
+            if raw or f.required:
+                values[f.name] = options(raw)
+        elif f.kind == "lines":
+            values[f.name] = lines(raw)
+        elif raw or f.required:
+            values[f.name] = raw
+    return values
+
+
+def field_errors(form: Form, errors: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Errors placed next to their form field; those without a field go on top."""
+    names = {f.name for f in form.fields}
+    placed: dict[str, str] = {}
+    general = []
+    for name, message in errors.items():
+        target = form.aliases.get(name, name)
+        if target in names:
+            placed[target] = message
+        else:
+            general.append(message)
+    return placed, general

@@ -1,0 +1,160 @@
+"""The reading pages: overview, initiative, timelines, goal history, decision, escalation
+board, person. Each builds its context from one or a few query functions."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from projections.queries import ReadModels
+from web.auth import Principal
+from web.i18n import gettext as _
+from web.links import link_for
+from web.pages.render import show
+from web.pages.views import TIMELINE_TYPES, by_day, chart, decision_chain, mandates_of
+from web.params import moment
+
+router = APIRouter(include_in_schema=False)
+LATEST = 8
+TIMELINE_PAGE = 500
+
+
+def _dates(request: Request, *names: str) -> dict[str, str]:
+    return {n: request.query_params.get(n, "").strip() for n in names}
+
+
+@router.get("/")
+def overview(request: Request) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        return {"title": _("Initiatives"), "initiatives": read.initiatives()}
+    return show(request, "overview.html", build)
+
+
+@router.get("/initiatives/{iid}")
+def initiative(request: Request, iid: str) -> Response:
+    raw = _dates(request, "as_of", "known_at")
+
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        as_of, known_at = moment(raw["as_of"], "as_of"), moment(raw["known_at"], "known_at")
+        state = read.state(iid, as_of, known_at)
+        total = read.state(iid)["events"]
+        latest = read.timeline(initiative=iid, offset=max(0, total - LATEST), limit=LATEST)
+        return {
+            "title": state["title"], "iid": iid, "state": state, "raw": raw,
+            "criteria": [{**c, "chart": chart(c)} for c in state["criteria"].values()],
+            "matrix": read.matrix(iid, as_of, known_at),
+            "proposals": [p for p in state["proposals"].values() if p["status"] == "open"],
+            "escalations": [e for e in state["escalations"].values() if e["status"] == "open"],
+            "mandates": list(state["mandates"].values()),
+            "latest": [{**e, "link": link_for(e)} for e in reversed(latest)],
+        }
+    return show(request, "initiative.html", build)
+
+
+def _timeline(request: Request, read: ReadModels, heading: str, base: str, *,
+              initiative: str | None = None, person: str | None = None,
+              unit: str | None = None) -> dict[str, Any]:
+    params = request.query_params
+    order = params.get("order", "effective")
+    order = order if order in ("effective", "recorded") else "effective"
+    types = [t for t in params.getlist("type") if t in TIMELINE_TYPES]
+    raw = _dates(request, "start", "end")
+    entries = read.timeline(order=order, types=types or None,
+                            start=moment(raw["start"], "start", end_of_day=False),
+                            end=moment(raw["end"], "end"), limit=TIMELINE_PAGE,
+                            initiative=initiative, person=person, unit=unit)
+    other = "recorded" if order == "effective" else "effective"
+    toggle = urlencode([("order", other), *[("type", t) for t in types],
+                        *[(k, v) for k, v in raw.items() if v]])
+    return {"title": heading, "heading": heading, "base": base, "order": order,
+            "types": types, "all_types": TIMELINE_TYPES, "raw": raw,
+            "days": by_day(entries, order), "count": len(entries), "full": len(entries) == TIMELINE_PAGE,
+            "toggle": f"{base}?{toggle}", "other_order": other}
+
+
+@router.get("/initiatives/{iid}/timeline")
+def initiative_timeline(request: Request, iid: str) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        row = read.initiative_row(iid)
+        context = _timeline(request, read, _("Timeline: %(name)s") % {"name": row["title"]},
+                            f"/initiatives/{iid}/timeline", initiative=iid)
+        return {**context, "iid": iid, "initiative": row}
+    return show(request, "timeline.html", build)
+
+
+@router.get("/people/{pid}/timeline")
+def person_timeline(request: Request, pid: str) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        person = read.person(pid)
+        return {**_timeline(request, read, _("Timeline: %(name)s") % {"name": person["name"]},
+                            f"/people/{pid}/timeline", person=pid), "person": person}
+    return show(request, "timeline.html", build)
+
+
+@router.get("/units/{uid}/timeline")
+def unit_timeline(request: Request, uid: str) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        unit = read.unit(uid)
+        return {**_timeline(request, read, _("Timeline: %(name)s") % {"name": unit["name"]},
+                            f"/units/{uid}/timeline", unit=uid), "unit": unit}
+    return show(request, "timeline.html", build)
+
+
+@router.get("/initiatives/{iid}/goal")
+def goal_history(request: Request, iid: str) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        row = read.initiative_row(iid)
+        history = read.goal_history(iid)
+        return {"title": _("Goal history: %(name)s") % {"name": row["title"]}, "iid": iid,
+                "initiative": row, "versions": list(reversed(history["versions"]))}
+    return show(request, "goal.html", build)
+
+
+@router.get("/initiatives/{iid}/decisions/{did}")
+def decision(request: Request, iid: str, did: str) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        found = read.decision(iid, did)
+        state = read.state(iid)
+        basis = dict(found["basis"])
+        if basis.get("kind") == "mandate":
+            basis["mandate"] = state["mandates"].get(basis["id"])
+        elif basis.get("kind") == "escalation":
+            basis["escalation"] = state["escalations"].get(basis["id"])
+        proposal = state["proposals"].get(found["proposal"] or "")
+        question = (proposal or {}).get("question") or (
+            state["escalations"].get(found["escalation"] or "") or {}).get("topic")
+        return {"title": found["title"], "iid": iid, "initiative": state, "decision": found,
+                "basis": basis, "proposal": proposal, "question": question,
+                "chain": decision_chain(read, iid, found)}
+    return show(request, "decision.html", build)
+
+
+@router.get("/escalations")
+def escalations(request: Request) -> Response:
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        rows = read.escalations("all")
+        paths = {i: read.state(i)["escalation_path"] for i in {e["initiative"] for e in rows}}
+        open_rows = sorted((e for e in rows if e["status"] == "open"),
+                           key=lambda e: -e["age_days"])
+        return {"title": _("Escalations"), "open": open_rows, "paths": paths,
+                "resolved": [e for e in rows if e["status"] != "open"]}
+    return show(request, "escalations.html", build)
+
+
+@router.get("/people/{pid}")
+def person(request: Request, pid: str) -> Response:
+    raw = _dates(request, "as_of")
+
+    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+        found = read.person(pid)
+        as_of = moment(raw["as_of"], "as_of")
+        states = [read.state(i["initiative"]) for i in read.initiatives()]
+        return {"title": found["name"], "person": found, "raw": raw,
+                "roles_now": read.roles_of(pid),
+                "roles_then": read.roles_of(pid, as_of) if as_of else None,
+                "mandates": mandates_of(states, pid),
+                "decisions": read.decisions(person=pid)}
+    return show(request, "person.html", build)

@@ -1,0 +1,141 @@
+"""What the page routes share: templates, language, the login state, rendering, and the one way
+a page answers a failure (its status from `web.errors`, its message in the reader's language)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from domain.errors import DomainError, InvalidInput, NotFound
+from domain.event_types import UnknownEventType, named
+from projections.queries import ReadModels
+from web import i18n
+from web.auth import Principal
+from web.errors import status_of
+from web.i18n import gettext as _
+from web.pages.session import Session, Sessions, principal_of, session_secret
+from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.system import Tandem
+
+HERE = Path(__file__).parent
+Build = Callable[[ReadModels, Principal], dict[str, Any]]
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(["html", "svg"]),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        day=i18n.day, day_long=i18n.day_long, when=i18n.when, num=i18n.number,
+        event_label=event_label,
+        raci=lambda r: label(RACI, r), status=lambda s: label(STATUS, s),
+        basis=lambda k: label(BASIS, k), q=lambda s: quote(str(s), safe=""),
+    )
+    return env
+
+
+def label(labels: dict[str, str], key: object) -> str:
+    """A code's label in the current language (the code itself when it has none)."""
+    text = str(key)
+    return _(labels.get(text, text))
+
+
+def event_label(type_name: str) -> str:
+    """An entry's type for people, in the current language."""
+    try:
+        return _(EVENT_LABELS[named(type_name)])
+    except (UnknownEventType, KeyError):
+        return type_name
+
+
+class Pages:
+    """What the page routes share: the system, the templates and the session cookie."""
+
+    def __init__(self, tandem: Tandem):
+        self.tandem = tandem
+        self.templates = Jinja2Templates(env=environment())
+        self.sessions = Sessions(session_secret(tandem.settings))
+        self.secure_cookies = tandem.settings.base_url.startswith("https://")
+
+
+def pages(request: Request) -> Pages:
+    found: Pages = request.app.state.pages
+    return found
+
+
+def language(request: Request) -> str:
+    """Choose and activate the request's language: ?lang=, the header switch's cookie, or
+    Accept-Language."""
+    chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANG_COOKIE)
+    lang = i18n.negotiate(chosen, request.headers.get("accept-language"))
+    i18n.use(lang)
+    request.state.lang = lang
+    return lang
+
+
+def login_state(request: Request) -> tuple[Principal | None, Session | None]:
+    p = pages(request)
+    session = p.sessions.load(request)
+    return principal_of(p.tandem.read, session), session
+
+
+def here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
+           user: Principal | None = None, session: Session | None = None) -> Response:
+    lang = getattr(request.state, "lang", None) or language(request)
+    base = {
+        "user": user, "csrf": session.csrf if session else "", "lang": lang,
+        "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
+        "here": here(request), "can_write": bool(user and user.can_write),
+    }
+    return pages(request).templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status)
+
+
+def to_login(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={quote(here(request), safe='')}", status_code=303)
+
+
+def show(request: Request, template: str, build: Build) -> Response:
+    """A page that needs a login: build its context from the read models and render it."""
+    language(request)
+    user, session = login_state(request)
+    if user is None:
+        return to_login(request)
+    try:
+        context = build(pages(request).tandem.read, user)
+    except DomainError as error:
+        return failure(request, error, user, session)
+    return render(request, template, context, 200, user, session)
+
+
+def failure(request: Request, error: DomainError, user: Principal | None,
+            session: Session | None) -> Response:
+    """The error page for a refused request, with the status the API gives for it."""
+    if isinstance(error, NotFound):
+        title = _("Not found")
+    elif isinstance(error, InvalidInput):
+        title = _("Invalid request")
+    else:
+        title = _("Not allowed")
+    return render(request, "error.html", {"title": title, "message": _(error.detail)},
+                  status_of(error), user, session)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the shared plumbing (the routes are added by `web.pages.install`)."""
+    app.state.pages = Pages(app.state.tandem)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
