@@ -55,6 +55,7 @@ def main() -> int:
                                           viewport=viewport)
             page = context.new_page()
             page.goto(served.login_link("kathi", path))
+            page.locator("form button[type=submit]").first.click()  # the link's "Continue"
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / name), full_page=name != "initiative-as-of.png")
             context.close()

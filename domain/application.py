@@ -23,8 +23,9 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from domain import values as v
 from domain.directory import Person, Unit
-from domain.errors import Conflict, NotFound, RuleViolation
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.initiative import Initiative
+from domain.membership import VISIBILITIES
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Aggregate)
@@ -145,15 +146,24 @@ class TandemApplication(Application[Any]):
             raise Conflict(f"The initiative '{iid}' changed concurrently; try again.") from None
 
     def _in_initiative(
-        self, initiative: str, command: Callable[[Initiative, datetime], None]
+        self, initiative: str, actor: str, command: Callable[[Initiative, datetime], None],
+        *, writer: bool = True,
     ) -> list[Recording[Any]]:
+        """Run a command on an initiative. With `writer`, the actor must hold a writing role
+        in it at the time of the request (the system's own actors excepted)."""
         iid = v.slug(initiative, "initiative")
+
+        def run(aggregate: Initiative, now: datetime) -> None:
+            if writer and actor not in SYSTEM_ACTORS:
+                aggregate.require_writer(actor, now)
+            command(aggregate, now)
+
         current = getattr(self._batches, "current", None)
         if current is not None and current[0] == iid:
             aggregate: Initiative = current[1]
             pending = len(aggregate.pending_events)
             try:
-                command(aggregate, self._now())
+                run(aggregate, self._now())
             except Exception:
                 if len(aggregate.pending_events) != pending:  # a command never half-applies
                     raise RuntimeError("a refused command triggered events") from None
@@ -161,7 +171,7 @@ class TandemApplication(Application[Any]):
             return []
         return self._change(
             Initiative, Initiative.id_for(iid), "initiative", iid,
-            lambda agg: command(agg, self._now()),
+            lambda agg: run(agg, self._now()),
         )
 
     def _unit(self, unit: str, field: str = "unit") -> str:
@@ -253,7 +263,7 @@ class TandemApplication(Application[Any]):
 
     def open_initiative(
         self, *, actor: str, initiative: str, title: str, sponsor: str, units: Sequence[str],
-        escalation_path: Sequence[str], effective_at: object = None,
+        escalation_path: Sequence[str], effective_at: object = None, visibility: str = "open",
     ) -> list[Recording[Any]]:
         key = v.slug(initiative, "id")
         title = v.text(title, "title")
@@ -265,9 +275,11 @@ class TandemApplication(Application[Any]):
         self.people.require([sponsor, *path], when, "escalation_path")
         if self.find(Initiative, Initiative.id_for(key)) is not None:
             raise Conflict(f"An initiative '{key}' already exists.")
+        if visibility not in VISIBILITIES:
+            raise InvalidInput("Visibility is 'open' or 'members'.", field="visibility")
         created = Initiative.open(
             initiative=key, title=title, sponsor=sponsor, units=unit_ids, escalation_path=path,
-            actor=actor, effective_at=when, now=now,
+            actor=actor, effective_at=when, now=now, visibility=visibility,
         )
         return self._create(created, "initiative", key)
 
@@ -279,7 +291,7 @@ class TandemApplication(Application[Any]):
         statement = v.text(statement, "statement")
         reason = v.text(reason, "reason", required=False)
         agreed = v.slugs(agreed_by, "agreed_by")
-        return self._in_initiative(initiative, lambda agg, now: agg.set_goal(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.set_goal(
             statement=statement, reason=reason, agreed_by=agreed, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
@@ -288,7 +300,7 @@ class TandemApplication(Application[Any]):
         key = v.slug(criterion, "id")
         description = v.text(description, "description")
         target = v.text(target, "target")
-        return self._in_initiative(initiative, lambda agg, now: agg.define_criterion(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.define_criterion(
             criterion=key, description=description, target=target, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -298,7 +310,7 @@ class TandemApplication(Application[Any]):
         description = v.text(description, "description")
         target = v.text(target, "target")
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.revise_criterion(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.revise_criterion(
             criterion=key, description=description, target=target, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -306,7 +318,7 @@ class TandemApplication(Application[Any]):
                          effective_at: object = None) -> list[Recording[Any]]:
         key = v.slug(criterion, "criterion")
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.retire_criterion(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.retire_criterion(
             criterion=key, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -315,7 +327,7 @@ class TandemApplication(Application[Any]):
         key = v.slug(criterion, "criterion")
         number = v.number(value, "value")
         note = v.text(note, "note", required=False)
-        return self._in_initiative(initiative, lambda agg, now: agg.record_measurement(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.record_measurement(
             criterion=key, value=number, note=note, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -324,7 +336,7 @@ class TandemApplication(Application[Any]):
         area = v.scope(area, "area")
         person = v.slug(person, "person")
         role = v.role(role)
-        return self._in_initiative(initiative, lambda agg, now: agg.assign(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.assign(
             area=area, person=person, role=role, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
@@ -334,21 +346,21 @@ class TandemApplication(Application[Any]):
         person = v.slug(person, "person")
         role = v.role(role)
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.release(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.release(
             area=area, person=person, role=role, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
     def form_tandem(self, *, actor: str, initiative: str, people: Sequence[str],
                     effective_at: object = None) -> list[Recording[Any]]:
         partners = v.slugs(people, "people")
-        return self._in_initiative(initiative, lambda agg, now: agg.form_tandem(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.form_tandem(
             people=partners, actor=actor, effective_at=self._when(agg, effective_at, now),
             now=now, directory=self.people))
 
     def dissolve_tandem(self, *, actor: str, initiative: str, reason: str,
                         effective_at: object = None) -> list[Recording[Any]]:
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.dissolve_tandem(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.dissolve_tandem(
             reason=reason, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
 
     def grant_mandate(self, *, actor: str, initiative: str, mandate: str, person: str, scope: str,
@@ -357,7 +369,7 @@ class TandemApplication(Application[Any]):
         person = v.slug(person, "person")
         scope = v.scope(scope)
         limits = v.text(limits, "limits", required=False)
-        return self._in_initiative(initiative, lambda agg, now: agg.grant_mandate(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.grant_mandate(
             mandate=key, person=person, scope=scope, limits=limits, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
@@ -365,7 +377,7 @@ class TandemApplication(Application[Any]):
                        effective_at: object = None) -> list[Recording[Any]]:
         key = v.slug(mandate, "mandate")
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.revoke_mandate(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.revoke_mandate(
             mandate=key, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -377,7 +389,7 @@ class TandemApplication(Application[Any]):
         scope = v.scope(scope)
         offered = v.options(options)
         by = v.slugs([proposed_by] if isinstance(proposed_by, str) else proposed_by, "proposed_by")
-        return self._in_initiative(initiative, lambda agg, now: agg.propose(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.propose(
             proposal=key, question=question, scope=scope, options=offered, proposed_by=by,
             actor=actor, effective_at=self._when(agg, effective_at, now), now=now,
             people=self.people))
@@ -400,7 +412,7 @@ class TandemApplication(Application[Any]):
             for name, value in (("proposal", proposal), ("escalation", escalation),
                                 ("mandate", mandate), ("supersedes", supersedes))
         }
-        return self._in_initiative(initiative, lambda agg, now: agg.take_decision(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.take_decision(
             decision=key, scope=scope, title=title, option=option, rationale=rationale,
             decided_by=deciders, options=considered, proposal=refs["proposal"],
             escalation=refs["escalation"], mandate=refs["mandate"],
@@ -411,7 +423,7 @@ class TandemApplication(Application[Any]):
                         effective_at: object = None) -> list[Recording[Any]]:
         key = v.slug(decision, "decision")
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.revoke_decision(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.revoke_decision(
             decision=key, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -423,7 +435,7 @@ class TandemApplication(Application[Any]):
         offered = v.options(options)
         raised_by = v.slug(raised_by, "raised_by")
         due = v.parse_time(due_at, "due_at")
-        return self._in_initiative(initiative, lambda agg, now: agg.raise_escalation(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.raise_escalation(
             escalation=key, topic=topic, options=offered, raised_by=raised_by, due_at=due,
             actor=actor, effective_at=self._when(agg, effective_at, now), now=now,
             people=self.people))
@@ -432,7 +444,7 @@ class TandemApplication(Application[Any]):
                            effective_at: object = None) -> list[Recording[Any]]:
         key = v.slug(escalation, "escalation")
         reason = v.text(reason, "reason")
-        return self._in_initiative(initiative, lambda agg, now: agg.forward_escalation(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.forward_escalation(
             escalation=key, reason=reason, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
@@ -444,7 +456,7 @@ class TandemApplication(Application[Any]):
             for key in agg.overdue_escalations(now):
                 agg.forward_escalation(escalation=key, reason="overdue", actor="tandem-sweep",
                                        effective_at=now, now=now)
-        recordings = self._in_initiative(initiative, sweep)
+        recordings = self._in_initiative(initiative, "tandem-sweep", sweep)
         return recordings
 
     def start_handoff(self, *, actor: str, initiative: str, handoff: str, item: str,
@@ -454,14 +466,14 @@ class TandemApplication(Application[Any]):
         item = v.text(item, "item")
         giver = v.slug(from_person, "from")
         taker = v.slug(to_person, "to")
-        return self._in_initiative(initiative, lambda agg, now: agg.start_handoff(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.start_handoff(
             handoff=key, item=item, from_person=giver, to_person=taker, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
     def accept_handoff(self, *, actor: str, initiative: str, handoff: str,
                        effective_at: object = None) -> list[Recording[Any]]:
         key = v.slug(handoff, "handoff")
-        return self._in_initiative(initiative, lambda agg, now: agg.accept_handoff(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.accept_handoff(
             handoff=key, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
 
     def report_status(self, *, actor: str, initiative: str, summary: str, running: object = (),
@@ -472,7 +484,7 @@ class TandemApplication(Application[Any]):
         lists = {name: v.texts(value, name) for name, value in
                  (("running", running), ("blocked", blocked), ("options", options))}
         by = v.slugs([reported_by] if isinstance(reported_by, str) else reported_by, "reported_by")
-        return self._in_initiative(initiative, lambda agg, now: agg.report_status(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.report_status(
             summary=summary, running=lists["running"], blocked=lists["blocked"],
             options=lists["options"], reported_by=by, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
@@ -481,11 +493,55 @@ class TandemApplication(Application[Any]):
                     rule_files: Sequence[Mapping[str, str]]) -> list[Recording[Any]]:
         files = [{"name": v.text(f["name"], "name"), "sha256": v.text(f["sha256"], "sha256")}
                  for f in rule_files]
-        return self._in_initiative(initiative, lambda agg, now: agg.adopt_rules(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.adopt_rules(
             rule_files=files, actor=actor, effective_at=now, now=now))
 
     def close_initiative(self, *, actor: str, initiative: str, outcome: str,
               effective_at: object = None) -> list[Recording[Any]]:
         outcome = v.text(outcome, "outcome")
-        return self._in_initiative(initiative, lambda agg, now: agg.close(
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.close(
             outcome=outcome, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
+
+    # -- membership, visibility and answers to claims ------------------------------------------
+
+    def admit_member(self, *, actor: str, initiative: str, person: str, role: str,
+                     reason: str = "", effective_at: object = None) -> list[Recording[Any]]:
+        """A lead admits a person to the initiative as lead, member or observer (again, to
+        change their role)."""
+        person = v.slug(person, "person")
+        role = v.text(role, "role")
+        reason = v.text(reason, "reason", required=False)
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.admit_member(
+            person=person, role=role, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def dismiss_member(self, *, actor: str, initiative: str, person: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        person = v.slug(person, "person")
+        reason = v.text(reason, "reason")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.dismiss_member(
+            person=person, reason=reason, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def change_visibility(self, *, actor: str, initiative: str,
+                          visibility: str) -> list[Recording[Any]]:
+        visibility = v.text(visibility, "visibility")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.change_visibility(
+            visibility=visibility, actor=actor, effective_at=now, now=now))
+
+    def confirm_entry(self, *, actor: str, initiative: str, entry: int,
+                      position: int) -> list[Recording[Any]]:
+        """A person named by an entry (its `entry` version in the initiative, at `position` in
+        the log) confirms it under their own login."""
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
+            entry=entry, position=position, reason=None, actor=actor, now=now), writer=False)
+
+    def dispute_entry(self, *, actor: str, initiative: str, entry: int, position: int,
+                      reason: str) -> list[Recording[Any]]:
+        """A person named by an entry disputes it, saying why."""
+        try:
+            reason = v.text(reason, "reason")
+        except InvalidInput:
+            raise InvalidInput("A dispute says why: give a reason.", field="reason") from None
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
+            entry=entry, position=position, reason=reason, actor=actor, now=now), writer=False)

@@ -47,6 +47,18 @@ class RuleViolation(DomainError):
         super().__init__(f"{self.sentence} {detail}".strip(), rule=rule)
 
 
+class Forbidden(DomainError):
+    """The person may not do this here: it names the rule that says who may."""
+
+    kind = "forbidden"
+
+    def __init__(self, rule: str, detail: str = ""):
+        from domain.rules import RULES
+
+        self.sentence = RULES[rule].sentence
+        super().__init__(f"{self.sentence} {detail}".strip(), rule=rule)
+
+
 class NotFound(DomainError):
     """The command names something that does not exist."""
 

@@ -6,7 +6,7 @@ Class names and this module path are stored as topics: renaming one needs `regis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
@@ -16,9 +16,19 @@ from domain.initiative_state import InitiativeState
 class InitiativeEvent(Aggregate.Event):
     actor: str
     effective_at: datetime
+    # The field naming the people this entry speaks for (deciding, agreeing, reporting, ...):
+    # they confirm or dispute it under their own login. None: the entry speaks for no one else.
+    speaks_for: ClassVar[str | None] = None
 
     def apply(self, aggregate: Any) -> None:  # pragma: no cover - overridden
         pass
+
+    def mutate(self, aggregate: Any) -> Any:
+        """Apply the event; then, if it names people other than its recorder, keep the claim
+        it makes about them until each answers."""
+        aggregate = super().mutate(aggregate)
+        aggregate.remember_claim(self)
+        return aggregate
 
 
 class InitiativeOpened(Aggregate.Created, InitiativeEvent):
@@ -30,6 +40,8 @@ class InitiativeOpened(Aggregate.Created, InitiativeEvent):
 
 
 class GoalSet(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "agreed_by"
+
     statement: str
     reason: str
     agreed_by: list[str]
@@ -98,6 +110,8 @@ class ResponsibilityReleased(InitiativeEvent):
 
 
 class TandemFormed(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "people"
+
     people: list[str]
 
     def apply(self, initiative: InitiativeState) -> None:
@@ -139,6 +153,8 @@ class MandateRevoked(InitiativeEvent):
 
 
 class DecisionProposed(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "proposed_by"
+
     proposal: str
     question: str
     scope: str
@@ -155,6 +171,8 @@ class DecisionProposed(InitiativeEvent):
 
 
 class DecisionTaken(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "decided_by"
+
     decision: str
     scope: str
     title: str
@@ -168,10 +186,18 @@ class DecisionTaken(InitiativeEvent):
     supersedes: str | None
 
     def apply(self, initiative: InitiativeState) -> None:
-        initiative.decisions[self.decision] = {"status": "in_force",
-                                               "effective_at": self.effective_at}
+        # A decision recorded for deciders other than its recorder is their claim until they
+        # confirm it: until then it is pending, and what it supersedes stays in force.
+        pending = bool(set(self.decided_by) - {self.actor})
+        initiative.decisions[self.decision] = {
+            "status": "pending" if pending else "in_force", "effective_at": self.effective_at,
+            "decided_by": list(self.decided_by), "proposal": self.proposal,
+            "supersedes": self.supersedes, "superseding": None}
         if self.supersedes:
-            initiative.decisions[self.supersedes]["status"] = "superseded"
+            if pending:
+                initiative.decisions[self.supersedes]["superseding"] = self.decision
+            else:
+                initiative.decisions[self.supersedes]["status"] = "superseded"
         if self.proposal:
             initiative.proposals[self.proposal]["answered_by"] = self.decision
 
@@ -185,6 +211,8 @@ class DecisionRevoked(InitiativeEvent):
 
 
 class EscalationRaised(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "raised_by"
+
     escalation: str
     topic: str
     options: list[dict[str, str]]
@@ -233,13 +261,16 @@ class EscalationResolved(InitiativeEvent):
 
 
 class HandoffStarted(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "from_person"
+
     handoff: str
     item: str
     from_person: str
     to_person: str
 
     def apply(self, initiative: InitiativeState) -> None:
-        initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at}
+        initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at,
+                                             "to": self.to_person}
 
 
 class HandoffAccepted(InitiativeEvent):
@@ -250,6 +281,8 @@ class HandoffAccepted(InitiativeEvent):
 
 
 class StatusReported(InitiativeEvent):
+    speaks_for: ClassVar[str | None] = "reported_by"
+
     summary: str
     running: list[str]
     blocked: list[str]
@@ -268,10 +301,58 @@ class InitiativeClosed(InitiativeEvent):
         initiative.closed = True
 
 
+class MemberAdmitted(InitiativeEvent):
+    person: str
+    role: str  # lead, member or observer
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.members[self.person] = {"role": self.role, "since": self.effective_at,
+                                           "dismissed": False}
+
+
+class MemberDismissed(InitiativeEvent):
+    person: str
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.members[self.person]["dismissed"] = True
+
+
+class VisibilityChanged(InitiativeEvent):
+    visibility: str  # open (every signed-in person reads it) or members
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.visibility = self.visibility
+
+
+class EntryConfirmed(InitiativeEvent):
+    """A person named by an entry confirms it; `entry` is the entry's version in the
+    initiative, `position` its place in the log."""
+
+    entry: int
+    position: int
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.answer_claim(self.entry, self.actor, None)
+
+
+class EntryDisputed(InitiativeEvent):
+    """A person named by an entry disputes it, saying why."""
+
+    entry: int
+    position: int
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.answer_claim(self.entry, self.actor, self.reason)
+
+
 INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
     InitiativeOpened, GoalSet, GoalRevised, CriterionDefined, CriterionRevised, CriterionRetired,
     MeasurementRecorded, ResponsibilityAssigned, ResponsibilityReleased, TandemFormed,
     TandemDissolved, MandateGranted, MandateRevoked, DecisionProposed, DecisionTaken,
     DecisionRevoked, EscalationRaised, EscalationForwarded, EscalationResolved, HandoffStarted,
-    HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed,
+    HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed, MemberAdmitted,
+    MemberDismissed, VisibilityChanged, EntryConfirmed, EntryDisputed,
 )

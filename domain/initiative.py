@@ -3,29 +3,21 @@ before they trigger an event. A rejected command triggers nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.directory import Person
-from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from domain.initiative_state import InitiativeState
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from domain.membership import Membership, People
 from domain.values import check_options, covers, entity_id
-
-
-class People(Protocol):
-    """How an initiative sees the directory: registered people, active at a time."""
-
-    def require(self, ids: Sequence[str], at: datetime, field: str) -> Mapping[str, Person]: ...
-
 
 Options = list[dict[str, str]]
 
 
-class Initiative(Aggregate, InitiativeState):
+class Initiative(Aggregate, Membership):
     """A cross-unit initiative and everything recorded about it."""
 
     INITIAL_VERSION = 1
@@ -46,6 +38,9 @@ class Initiative(Aggregate, InitiativeState):
         self.escalation_path = list(escalation_path)
         self.opened_at = effective_at
         self.closed = False
+        self.visibility = "open"
+        self.members = {}
+        self.claims = {}
         self.goal = None
         self.goal_version = 0
         self.criteria = {}
@@ -73,8 +68,9 @@ class Initiative(Aggregate, InitiativeState):
         actor: str,
         effective_at: datetime,
         now: datetime,
+        visibility: str = "open",
     ) -> Initiative:
-        return cls._create(
+        opened = cls._create(
             ev.InitiativeOpened,
             id=cls.id_for(initiative),
             timestamp=now,
@@ -86,6 +82,10 @@ class Initiative(Aggregate, InitiativeState):
             actor=actor,
             effective_at=effective_at,
         )
+        if visibility != "open":
+            opened._trigger(ev.VisibilityChanged, now, visibility=visibility, actor=actor,
+                            effective_at=effective_at)
+        return opened
 
     # -- the one way an event is triggered -----------------------------------------------------
 
@@ -93,10 +93,6 @@ class Initiative(Aggregate, InitiativeState):
         self, event_class: type[ev.InitiativeEvent], now: datetime, **attributes: Any
     ) -> None:
         self.trigger_event(event_class, timestamp=now, **attributes)
-
-    def _ensure_open(self) -> None:
-        if self.closed:
-            raise RuleViolation("initiative-open", f"'{self.slug}' is closed.")
 
     def _known(self, table: Mapping[str, Any], key: str | None, what: str) -> dict[str, Any]:
         if key is None or key not in table:
@@ -233,6 +229,7 @@ class Initiative(Aggregate, InitiativeState):
         directory: People,
     ) -> None:
         self._ensure_open()
+        self.require_lead(actor, now)
         if len(people) != 2:
             raise RuleViolation("tandem-two-units", f"Named: {len(people)} people.")
         found = directory.require(people, effective_at, "people")
@@ -249,6 +246,7 @@ class Initiative(Aggregate, InitiativeState):
         self, *, reason: str, actor: str, effective_at: datetime, now: datetime
     ) -> None:
         self._ensure_open()
+        self.require_lead(actor, now)
         if not any(s[1] is None and s[0] <= effective_at for s in self.tandems):
             raise RuleViolation("dissolve-existing-tandem")
         self._trigger(ev.TandemDissolved, now, reason=reason, actor=actor, effective_at=effective_at)
@@ -330,9 +328,7 @@ class Initiative(Aggregate, InitiativeState):
                 "decision-options", f"Considered: {', '.join(keys) or 'none'}; chosen: {option}."
             )
         if supersedes is not None:
-            state = self._known(self.decisions, supersedes, "decision")
-            if state["status"] != "in_force":
-                raise RuleViolation("decision-in-force", f"'{supersedes}' is {state['status']}.")
+            state = self._in_force(supersedes)
             self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
         basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
         self._trigger(
@@ -390,13 +386,27 @@ class Initiative(Aggregate, InitiativeState):
             "decision-basis", f"No mandate covers '{scope}' for {', '.join(deciders)}."
         )
 
+    def _in_force(self, decision: str) -> dict[str, Any]:
+        """A decision that can be superseded or revoked: in force (taken and, if it was
+        recorded for others, confirmed by them) and not already being superseded."""
+        state = self._known(self.decisions, decision, "decision")
+        if state["status"] != "in_force":
+            status = {"in_force": "in force", "pending": "awaiting its deciders' confirmation"}
+            raise RuleViolation("decision-in-force",
+                                f"'{decision}' is {status.get(state['status'], state['status'])}.")
+        if state["superseding"]:
+            raise RuleViolation("decision-in-force",
+                                f"'{decision}' is being superseded by '{state['superseding']}', "
+                                "which awaits its deciders' confirmation.")
+        return state
+
     def revoke_decision(
         self, *, decision: str, reason: str, actor: str, effective_at: datetime, now: datetime
     ) -> None:
         self._ensure_open()
-        state = self._known(self.decisions, decision, "decision")
-        if state["status"] != "in_force":
-            raise RuleViolation("decision-in-force", f"'{decision}' is {state['status']}.")
+        state = self._in_force(decision)
+        if actor not in state["decided_by"]:
+            self.require_lead(actor, now)
         self._not_before(state["effective_at"], effective_at, f"decision '{decision}'")
         self._trigger(
             ev.DecisionRevoked, now, decision=decision, reason=reason, actor=actor,
@@ -469,6 +479,8 @@ class Initiative(Aggregate, InitiativeState):
     ) -> None:
         self._ensure_open()
         state = self._known(self.handoffs, handoff, "handoff")
+        if actor != state["to"]:
+            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
         if state["accepted"] or effective_at < state["started_at"]:
             raise RuleViolation("handoff-open", f"'{handoff}' is already accepted or not started.")
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
@@ -496,4 +508,5 @@ class Initiative(Aggregate, InitiativeState):
 
     def close(self, *, outcome: str, actor: str, effective_at: datetime, now: datetime) -> None:
         self._ensure_open()
+        self.require_lead(actor, now)
         self._trigger(ev.InitiativeClosed, now, outcome=outcome, actor=actor, effective_at=effective_at)

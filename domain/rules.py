@@ -74,4 +74,27 @@ _RULES = [
          "initiative was opened."),
 ]
 
+_RULES += [
+    Rule("initiative-membership", "access",
+         "Only an initiative's leads and members record in it; observers and everyone else "
+         "read it (if they may), and record nothing."),
+    Rule("lead-action", "access",
+         "Only an initiative's leads admit and dismiss members, decide who may read it, form or "
+         "dissolve its tandem, revoke a decision they did not take, and close it; its sponsor, "
+         "its escalation path and its tandem partners are leads by their place."),
+    Rule("member-admission", "access",
+         "A member is a registered, active person admitted as lead, member or observer; the "
+         "sponsor and the escalation path are leads by their place, not by admission."),
+    Rule("member-dismissal", "access",
+         "Only an admitted member can be dismissed, once; the sponsor and the escalation path "
+         "cannot be."),
+    Rule("confirmation-by-named", "attestation",
+         "Only a person an entry names in a capacity that speaks for them answers for "
+         "themselves, once, while they belong to the initiative."),
+    Rule("initiative-visibility", "access",
+         "An initiative open to its members only is read by its members and by auditors."),
+    Rule("handoff-receiver", "handoffs",
+         "A handoff is accepted by the person it is handed to, under their own login."),
+]
+
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -24,7 +24,8 @@ DDL = [
     "person TEXT NOT NULL, issued_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS tandem_initiatives (initiative TEXT PRIMARY KEY, title TEXT NOT NULL, "
     "sponsor TEXT NOT NULL, units TEXT NOT NULL, escalation_path TEXT NOT NULL, "
-    "status TEXT NOT NULL, opened_at TEXT NOT NULL, closed_at TEXT, last_position BIGINT NOT NULL)",
+    "status TEXT NOT NULL, opened_at TEXT NOT NULL, closed_at TEXT, last_position BIGINT NOT NULL, "
+    "visibility TEXT NOT NULL)",
 ]
 
 INSERT_UNIT = "INSERT INTO tandem_units (unit, name) VALUES (?, ?)"
@@ -44,9 +45,13 @@ INSERT_TOKEN = (
 )
 INSERT_INITIATIVE = (
     "INSERT INTO tandem_initiatives (initiative, title, sponsor, units, escalation_path, status, "
-    "opened_at, closed_at, last_position) VALUES (?, ?, ?, ?, ?, 'open', ?, NULL, ?)"
+    "opened_at, closed_at, last_position, visibility) VALUES (?, ?, ?, ?, ?, 'open', ?, NULL, ?, "
+    "'open')"
 )
 TOUCH_INITIATIVE = "UPDATE tandem_initiatives SET last_position = ? WHERE initiative = ?"
+SET_VISIBILITY = (
+    "UPDATE tandem_initiatives SET visibility = ?, last_position = ? WHERE initiative = ?"
+)
 CLOSE_INITIATIVE = (
     "UPDATE tandem_initiatives SET status = 'closed', closed_at = ?, last_position = ? "
     "WHERE initiative = ?"
@@ -63,11 +68,11 @@ SELECT_TOKEN = (
 )
 SELECT_INITIATIVES = (
     "SELECT initiative, title, sponsor, units, escalation_path, status, opened_at, closed_at, "
-    "last_position FROM tandem_initiatives ORDER BY initiative"
+    "last_position, visibility FROM tandem_initiatives ORDER BY initiative"
 )
 SELECT_INITIATIVE = (
     "SELECT initiative, title, sponsor, units, escalation_path, status, opened_at, closed_at, "
-    "last_position FROM tandem_initiatives WHERE initiative = ?"
+    "last_position, visibility FROM tandem_initiatives WHERE initiative = ?"
 )
 
 
@@ -120,8 +125,12 @@ class DirectoryProjection(Projection):
     def _closed(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
         tx.execute(CLOSE_INITIATIVE, (db_time(e.effective_at), e.position, e.initiative))
 
+    @handles(ev.VisibilityChanged)
+    def _visibility(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
+        tx.execute(SET_VISIBILITY, (e.data["visibility"], e.position, e.initiative))
+
     @handles(*(cls for cls in ev.INITIATIVE_EVENTS
-               if cls not in (ev.InitiativeOpened, ev.InitiativeClosed)))
+               if cls not in (ev.InitiativeOpened, ev.InitiativeClosed, ev.VisibilityChanged)))
     def _touched(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
         tx.execute(TOUCH_INITIATIVE, (e.position, e.initiative))
 

@@ -26,6 +26,14 @@ def db_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(DB_TIME)
 
 
+FAR_FUTURE = "9999-12-31T23:59:59.999999+00:00"
+
+
+def bound(moment: datetime | None) -> str:
+    """A time as the upper bound of a query (no time: no bound)."""
+    return db_time(moment) if moment else FAR_FUTURE
+
+
 def from_db_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
@@ -95,7 +103,7 @@ class Envelope:
             position=int(row["position"]), type=row["type"], initiative=row["initiative"],
             actor=row["actor"], effective_at=from_db_time(row["effective_at"]),
             recorded_at=from_db_time(row["recorded_at"]), data=json.loads(row["data"]),
-            summary=row["summary"],
+            summary=row["summary"], originator_version=int(row.get("version") or 0),
         )
 
     def backdated(self, threshold: timedelta) -> bool:

@@ -4,7 +4,7 @@ table, its projection and its queries."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from eventsourcing.persistence import StoredEvent
 
 from domain import events as ev
 from domain.errors import InvalidInput
+from projections.attestation import AttestationQueries
 from projections.db import Connection, Database
 from projections.envelope import Envelope, db_time, iso
 from projections.projection import Projection, handles
@@ -89,15 +90,25 @@ class EscalationProjection(Projection):
                                         e.initiative, e.data["escalation"]))
 
 
-class EscalationQueries:
-    """The escalation board: open ones first, oldest first, with their levels."""
+SELECT_RESOLUTIONS = (
+    "SELECT initiative, decision, status FROM tandem_decisions WHERE decision IN "
+    "(SELECT resolved_by FROM tandem_escalations WHERE resolved_by IS NOT NULL)"
+)
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]):
+
+class EscalationQueries:
+    """The escalation board: open ones first, oldest first, with their levels. Each carries the
+    attestation of who raised it and the status of the decision that resolved it (a resolution
+    by a decision still awaiting its deciders' confirmation is shown as such)."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime],
+                 attestations: AttestationQueries):
         self.db = db
         self.clock = clock
+        self.attestations = attestations
 
-    def escalations(self, status: str = "all",
-                    initiative: str | None = None) -> list[dict[str, Any]]:
+    def escalations(self, status: str = "all", initiative: str | None = None,
+                    hidden: Collection[str] = ()) -> list[dict[str, Any]]:
         if status not in ("open", "resolved", "all"):
             raise InvalidInput("Status is open, resolved or all.", field="status")
         clauses: list[str] = []
@@ -108,11 +119,17 @@ class EscalationQueries:
         if initiative:
             clauses.append("initiative = ?")
             params.append(initiative)
+        if hidden:
+            clauses.append(f"initiative NOT IN ({', '.join('?' for _ in hidden)})")
+            params += sorted(hidden)
         where = " AND ".join(clauses) or "1 = 1"
         sql = (f"SELECT {COLUMNS} FROM tandem_escalations WHERE {where} "  # noqa: S608
                "ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, raised_at, position")
         with self.db.connect() as conn:
             rows = conn.all(sql, params)
+            resolutions = {(r["initiative"], r["decision"]): r["status"]
+                           for r in conn.all(SELECT_RESOLUTIONS)}
+        attested = self.attestations.of([int(r["position"]) for r in rows])
         now = self.clock()
         result = []
         for r in rows:
@@ -128,10 +145,12 @@ class EscalationQueries:
                 "resolved_at": iso(closed) if closed else None,
                 "age_days": round(((closed or now) - raised).total_seconds() / 86400, 1),
                 "history": json.loads(r["history"]),
+                "attestation": attested.get(int(r["position"])),
+                "resolution_status": resolutions.get((r["initiative"], r["resolved_by"])),
             })
         return result
 
-    def overdue_initiatives(self) -> list[str]:
+    def overdue_initiatives(self) -> list[str]:  # the sweep's question: every initiative
         now = self.clock()
         return sorted({e["initiative"] for e in self.escalations("open")
                        if datetime.fromisoformat(e["due_at"]) < now})

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from projections.attestation import AttestationQueries
 from projections.db import Database
 from projections.decisions import DecisionQueries
 from projections.directory import DirectoryQueries
 from projections.envelope import Envelope
 from projections.escalations import EscalationQueries
+from projections.members import EVERYTHING, MembershipQueries, Visibility
 from projections.responsibilities import ResponsibilityQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
@@ -34,11 +36,16 @@ class ReadModels:
         self.backdated_after = backdated_after
         self.clock = clock
         directory = DirectoryQueries(db)
-        timeline = TimelineQueries(db, directory, backdated_after)
+        attestations = AttestationQueries(db)
+        timeline = TimelineQueries(db, directory, backdated_after, attestations)
         state = StateQueries(directory, timeline, backdated_after, self.now)
         responsibilities = ResponsibilityQueries(db, directory)
         decisions = DecisionQueries(db, directory, backdated_after)
-        escalations = EscalationQueries(db, self.now)
+        escalations = EscalationQueries(db, self.now, attestations)
+        members = MembershipQueries(db, directory, self.now)
+        self._timeline = timeline
+        self._attestations = attestations
+        self._members = members
         # directory
         self.units = directory.units
         self.unit = directory.unit
@@ -50,6 +57,7 @@ class ReadModels:
         self.timeline = timeline.timeline
         self.event = timeline.event
         self.events = timeline.events
+        self.entry = timeline.entry
         # initiative state
         self.state = state.state
         self.goal = state.goal
@@ -63,9 +71,22 @@ class ReadModels:
         self.decision = decisions.decision
         self.escalations = escalations.escalations
         self.overdue_initiatives = escalations.overdue_initiatives
+        # membership, visibility and attestation
+        self.members = members.members
+        self.visibility = members.visibility
+        self.attestation = attestations.of
 
     def now(self) -> datetime:
         return self.clock()
 
     def envelope(self, e: Envelope) -> dict[str, Any]:
-        return e.as_dict(self.backdated_after)
+        return self._timeline.envelope(e)
+
+    def waiting_for(self, person: str, seen: Visibility = EVERYTHING) -> list[dict[str, Any]]:
+        """The entries that name `person` and wait for their answer, oldest first (not those
+        of initiatives the person was dismissed from, where they no longer answer)."""
+        positions = self._attestations.waiting_for(person, seen.hidden)
+        envelopes = self._timeline.envelopes_at(positions)
+        dismissed = {e["initiative"] for e in envelopes
+                     if e["initiative"] and self._members.dismissed(person, e["initiative"])}
+        return [e for e in envelopes if e["initiative"] not in dismissed]

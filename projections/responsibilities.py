@@ -3,7 +3,7 @@ both its times (bitemporal); its table, its projection, and the matrix and roles
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,8 @@ from eventsourcing.persistence import StoredEvent
 from domain import events as ev
 from projections.db import Connection, Database, Row
 from projections.directory import DirectoryQueries
-from projections.envelope import Envelope, db_time, iso
+from projections.envelope import Envelope, bound, db_time, iso
 from projections.projection import Projection, handles
-from projections.timeline import bound
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS tandem_responsibilities (position BIGINT PRIMARY KEY, "
@@ -129,13 +128,16 @@ class ResponsibilityQueries:
                 "known_at": iso(known_at) if known_at else None, **matrix(rows)}
 
     def roles_of(self, person: str, as_of: datetime | None = None,
-                 known_at: datetime | None = None) -> list[dict[str, Any]]:
-        """A person's roles across initiatives, at a time."""
+                 known_at: datetime | None = None,
+                 hidden: Collection[str] = ()) -> list[dict[str, Any]]:
+        """A person's roles across initiatives (but the `hidden` ones), at a time."""
         self.directory.person(person)
         with self.db.connect() as conn:
             rows = conn.all(SELECT_PERSON_INITIATIVES, (person, f"{person},%", f"%,{person}"))
         result = []
         for row in rows:
+            if row["initiative"] in hidden:
+                continue
             m = self.matrix(row["initiative"], as_of, known_at)
             for area in m["areas"]:
                 for role, key in (("A", "accountable"), ("R", "responsible"),

@@ -9,6 +9,7 @@ several processes catching up at once never apply an event twice.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -46,6 +47,20 @@ INSERT_SUBJECT = (
     "ON CONFLICT (originator_id) DO NOTHING"
 )
 SELECT_SUBJECTS = "SELECT originator_id, kind, slug FROM tandem_subjects"
+CREATE_VERSIONS = (
+    "CREATE TABLE IF NOT EXISTS tandem_schema (name TEXT PRIMARY KEY, version TEXT NOT NULL)"
+)
+SELECT_VERSIONS = "SELECT name, version FROM tandem_schema"
+DELETE_VERSION = "DELETE FROM tandem_schema WHERE name = ?"
+INSERT_VERSION = "INSERT INTO tandem_schema (name, version) VALUES (?, ?)"
+DELETE_TRACKING = "DELETE FROM tandem_tracking WHERE name = ?"
+# Processes starting at once take turns to bring the schema up to date (SQLite: BEGIN IMMEDIATE).
+LOCK_SCHEMA = "SELECT pg_advisory_xact_lock(7406171, 2)"
+
+
+def schema_version(projection: Projection) -> str:
+    """A projection's schema version: the digest of its DDL, so any change of a table is one."""
+    return hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()[:16]
 
 
 class Runner:
@@ -60,15 +75,32 @@ class Runner:
         self._subjects: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()
 
-    def create_schema(self, conn: Connection) -> None:
-        conn.execute(CREATE_TRACKING)
-        conn.execute(CREATE_SUBJECTS)
-        known = {row["name"] for row in conn.all(SELECT_TRACKING)}
-        for projection in self.projections:
-            for statement in projection.ddl:
-                conn.execute(statement)
-            if projection.name not in known:
+    def prepare(self) -> list[str]:
+        """Bring the read models' tables up to their current DDL. A projection whose tables
+        changed since its rows were written (or that is new) gets fresh tables and replays the
+        log at the next catch-up; returns the names of those projections."""
+        with self.db.connect() as conn, conn.transaction():
+            if conn.backend == "postgres":
+                conn.execute(LOCK_SCHEMA)
+            conn.execute(CREATE_TRACKING)
+            conn.execute(CREATE_SUBJECTS)
+            conn.execute(CREATE_VERSIONS)
+            versions = {row["name"]: row["version"] for row in conn.all(SELECT_VERSIONS)}
+            changed = []
+            for projection in self.projections:
+                version = schema_version(projection)
+                if versions.get(projection.name) == version:
+                    continue
+                for table in projection.tables:
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - constant names
+                for statement in projection.ddl:
+                    conn.execute(statement)
+                conn.execute(DELETE_TRACKING, (projection.name,))
                 conn.execute(INSERT_TRACKING, (projection.name,))
+                conn.execute(DELETE_VERSION, (projection.name,))
+                conn.execute(INSERT_VERSION, (projection.name, version))
+                changed.append(projection.name)
+        return changed
 
     def subject(self, conn: Connection, originator_id: str) -> tuple[str, str] | None:
         if originator_id not in self._subjects:

@@ -7,10 +7,11 @@ envelopes (those recorded by `known_at` that took effect by `as_of`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain import attestation
 from domain import events as ev
 from domain.errors import NotFound
 from domain.event_types import EventClass
@@ -29,20 +30,61 @@ def empty() -> State:
         "status": "open", "opened_at": None, "closed_at": None, "outcome": None,
         "goal": None, "criteria": {}, "tandem": None, "mandates": {}, "proposals": {},
         "decisions": {}, "escalations": {}, "handoffs": {}, "last_status": None,
-        "rules_adopted": [], "events": 0, "last_position": 0,
+        "rules_adopted": [], "events": 0, "last_position": 0, "visibility": "open",
+        "goal_unconfirmed": None, "attestations": {},
     }
 
 
+ANSWERS = (ev.EntryConfirmed, ev.EntryDisputed)
+
+
 def fold(events: Iterable[Envelope], moment: datetime) -> State:
-    """The state of one initiative at `moment` from its envelopes (any order given)."""
+    """The state of one initiative at `moment` from its envelopes (any order given). Answers to
+    claims count as given when they are among the envelopes (the caller cuts them by `known_at`
+    only: an answer settles a claim from the claim's own effective time)."""
     s = empty()
-    for e in sorted(events, key=lambda e: (e.effective_at, e.position)):
+    ordered = sorted(events, key=lambda e: (e.effective_at, e.position))
+    s["attestations"] = attestations(ordered)
+    for e in ordered:
         change = CHANGES.get(e.kind)
         if change is not None:
             change(s, e.data, e, iso(e.effective_at))
         s["events"] += 1
         s["last_position"] = max(s["last_position"], e.position)
     return with_overdue(s, moment)
+
+
+def attestations(envelopes: list[Envelope]) -> dict[int, dict[str, Any]]:
+    """The attestation of every entry among the envelopes that names people other than its
+    recorder, from the answers among them: {position: {status, named, confirmed, disputed,
+    pending, reasons}}."""
+    answers: dict[int, list[Envelope]] = {}
+    for e in envelopes:
+        if e.kind in ANSWERS:
+            answers.setdefault(int(e.data["position"]), []).append(e)
+    found = {}
+    for e in envelopes:
+        named = attestation.named(e.kind, e.data)
+        if not set(named) - {e.actor}:
+            continue
+        confirmed = [p for p in named if p == e.actor]
+        reasons: dict[str, str] = {}
+        for answer in answers.get(e.position, []):
+            if answer.kind is ev.EntryConfirmed:
+                confirmed.append(answer.actor)
+            else:
+                reasons[answer.actor] = answer.data["reason"]
+        disputed = list(reasons)
+        found[e.position] = {
+            "status": attestation.status(named, confirmed, disputed), "named": named,
+            "confirmed": confirmed, "disputed": disputed, "reasons": reasons,
+            "pending": [p for p in named if p not in confirmed and p not in reasons]}
+    return found
+
+
+def _attested(s: State, e: Envelope) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = s["attestations"].get(e.position)
+    return found
 
 
 def with_overdue(state: State, moment: datetime) -> State:
@@ -64,10 +106,16 @@ def _opened(s: State, d: Data, e: Envelope, when: str) -> None:
 
 
 def _goal(s: State, d: Data, e: Envelope, when: str) -> None:
-    version = (s["goal"] or {}).get("version", 0) + 1
-    s["goal"] = {"version": version, "statement": d["statement"], "reason": d["reason"],
-                 "agreed_by": d["agreed_by"], "actor": e.actor, "effective_at": when,
-                 "recorded_at": iso(e.recorded_at)}
+    """A goal (revision) takes its place only once everyone it names as agreeing confirmed."""
+    attested = _attested(s, e)
+    goal = {"statement": d["statement"], "reason": d["reason"], "agreed_by": d["agreed_by"],
+            "actor": e.actor, "effective_at": when, "recorded_at": iso(e.recorded_at),
+            "position": e.position, "attestation": attested}
+    if attested is None or attested["status"] == attestation.CONFIRMED:
+        s["goal"] = {"version": (s["goal"] or {}).get("version", 0) + 1, **goal}
+        s["goal_unconfirmed"] = None
+    else:
+        s["goal_unconfirmed"] = goal
 
 
 def _criterion_defined(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -96,7 +144,7 @@ def _measured(s: State, d: Data, e: Envelope, when: str) -> None:
 
 
 def _tandem_formed(s: State, d: Data, e: Envelope, when: str) -> None:
-    s["tandem"] = {"people": d["people"], "since": when}
+    s["tandem"] = {"people": d["people"], "since": when, "attestation": _attested(s, e)}
 
 
 def _tandem_dissolved(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -120,19 +168,27 @@ def _proposed(s: State, d: Data, e: Envelope, when: str) -> None:
     s["proposals"][d["proposal"]] = {
         "id": d["proposal"], "question": d["question"], "scope": d["scope"],
         "options": d["options"], "proposed_by": d["proposed_by"], "proposed_at": when,
-        "status": "open", "answered_by": None}
+        "status": "open", "answered_by": None, "attestation": _attested(s, e)}
+
+
+STATUS_OF_CLAIM = {attestation.CONFIRMED: "in_force", attestation.PENDING: "pending",
+                   attestation.DISPUTED: "disputed"}
 
 
 def _decided(s: State, d: Data, e: Envelope, when: str) -> None:
+    """A decision is in force once its deciders confirmed it; only then does it supersede."""
+    attested = _attested(s, e)
+    status = STATUS_OF_CLAIM[attested["status"]] if attested else "in_force"
     s["decisions"][d["decision"]] = {
         "id": d["decision"], "title": d["title"], "scope": d["scope"], "option": d["option"],
         "decided_by": d["decided_by"], "basis": d["basis"], "effective_at": when,
-        "status": "in_force", "superseded_by": None}
+        "status": status, "superseded_by": None, "position": e.position,
+        "actor": e.actor, "attestation": attested}
     superseded = s["decisions"].get(d["supersedes"] or "")
-    if superseded:
+    if superseded and status == "in_force":
         superseded.update(status="superseded", superseded_by=d["decision"])
     proposal = s["proposals"].get(d["proposal"] or "")
-    if proposal:
+    if proposal and status != "disputed":
         proposal.update(status="decided", answered_by=d["decision"])
 
 
@@ -146,7 +202,7 @@ def _escalated(s: State, d: Data, e: Envelope, when: str) -> None:
         "id": d["escalation"], "topic": d["topic"], "options": d["options"],
         "raised_by": d["raised_by"], "raised_at": when, "level": d["level"],
         "addressed_to": d["addressed_to"], "due_at": d["due_at"], "status": "open",
-        "resolved_by": None}
+        "resolved_by": None, "attestation": _attested(s, e)}
 
 
 def _forwarded(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -163,7 +219,8 @@ def _resolved(s: State, d: Data, e: Envelope, when: str) -> None:
 def _handoff_started(s: State, d: Data, e: Envelope, when: str) -> None:
     s["handoffs"][d["handoff"]] = {"id": d["handoff"], "item": d["item"],
                                    "from": d["from_person"], "to": d["to_person"],
-                                   "started_at": when, "accepted_at": None, "status": "started"}
+                                   "started_at": when, "accepted_at": None, "status": "started",
+                                   "attestation": _attested(s, e)}
 
 
 def _handoff_accepted(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -174,7 +231,8 @@ def _handoff_accepted(s: State, d: Data, e: Envelope, when: str) -> None:
 def _status(s: State, d: Data, e: Envelope, when: str) -> None:
     s["last_status"] = {"summary": d["summary"], "running": d["running"],
                         "blocked": d["blocked"], "options": d["options"],
-                        "reported_by": d["reported_by"], "effective_at": when, "actor": e.actor}
+                        "reported_by": d["reported_by"], "effective_at": when, "actor": e.actor,
+                        "position": e.position, "attestation": _attested(s, e)}
 
 
 def _rules(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -183,6 +241,10 @@ def _rules(s: State, d: Data, e: Envelope, when: str) -> None:
 
 def _closed(s: State, d: Data, e: Envelope, when: str) -> None:
     s.update(status="closed", closed_at=when, outcome=d["outcome"])
+
+
+def _visibility(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["visibility"] = d["visibility"]
 
 
 CHANGES: dict[EventClass, Change] = {
@@ -196,6 +258,7 @@ CHANGES: dict[EventClass, Change] = {
     ev.EscalationForwarded: _forwarded, ev.EscalationResolved: _resolved,
     ev.HandoffStarted: _handoff_started, ev.HandoffAccepted: _handoff_accepted,
     ev.StatusReported: _status, ev.RulesAdopted: _rules, ev.InitiativeClosed: _closed,
+    ev.VisibilityChanged: _visibility,
 }
 
 
@@ -235,21 +298,38 @@ class StateQueries:
         return goal
 
     def goal_history(self, initiative: str, known_at: datetime | None = None) -> dict[str, Any]:
-        versions = []
-        for number, e in enumerate(self.timeline.goal_envelopes(initiative, known_at), start=1):
-            versions.append({
-                "version": number, "statement": e.data["statement"], "reason": e.data["reason"],
+        """Every version of the shared goal, in recording order. A version takes its place
+        only once everyone named as agreeing confirmed it; until then (or when disputed) it is
+        listed under `unconfirmed`."""
+        envelopes = self.timeline.goal_envelopes(initiative, known_at)
+        attested = attestations(envelopes)
+        versions: list[dict[str, Any]] = []
+        unconfirmed: list[dict[str, Any]] = []
+        for e in envelopes:
+            if e.kind in ANSWERS:
+                continue
+            found = attested.get(e.position)
+            entry = {
+                "statement": e.data["statement"], "reason": e.data["reason"],
                 "agreed_by": e.data["agreed_by"], "actor": e.actor,
                 "effective_at": iso(e.effective_at), "recorded_at": iso(e.recorded_at),
                 "backdated": e.backdated(self.backdated_after), "position": e.position,
-            })
-        return {"initiative": initiative, "versions": versions}
+                "attestation": found,
+            }
+            if found is None or found["status"] == attestation.CONFIRMED:
+                versions.append({"version": len(versions) + 1, **entry})
+            else:
+                unconfirmed.append(entry)
+        return {"initiative": initiative, "versions": versions, "unconfirmed": unconfirmed}
 
-    def initiatives(self) -> list[dict[str, Any]]:
-        """The overview: each initiative with goal, tandem, open items and status freshness."""
+    def initiatives(self, hidden: Collection[str] = ()) -> list[dict[str, Any]]:
+        """The overview: each initiative with goal, tandem, open items and status freshness
+        (without the `hidden` ones)."""
         now = self.clock()
         result = []
         for row in self.directory.initiative_rows():
+            if row["initiative"] in hidden:
+                continue
             state = self.state(str(row["initiative"]))
             escalations = [e for e in state["escalations"].values() if e["status"] == "open"]
             last_status = (state["last_status"] or {}).get("effective_at")
@@ -265,5 +345,6 @@ class StateQueries:
                 "status_gap_days": gap,
                 "status_stale": row["status"] == "open" and (
                     gap is None or gap > STALE_STATUS_DAYS),
+                "visibility": row["visibility"],
             })
         return result

@@ -100,6 +100,18 @@ _SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
         f"Governance rules adopted: {', '.join(f['name'] for f in d.get('rule_files') or [])}"
     ),
     ev.InitiativeClosed: lambda d, a: f"Initiative closed: {_short(d.get('outcome'))}",
+    ev.MemberAdmitted: lambda d, a: f"{d.get('person')} admitted as {d.get('role')} by {a}",
+    ev.MemberDismissed: lambda d, a: (
+        f"{d.get('person')} dismissed by {a}: {_short(d.get('reason'), 60)}"
+    ),
+    ev.VisibilityChanged: lambda d, a: (
+        "Readable by its members and auditors only" if d.get("visibility") == "members"
+        else "Readable by everyone signed in"
+    ),
+    ev.EntryConfirmed: lambda d, a: f"{a} confirmed entry #{d.get('position')}",
+    ev.EntryDisputed: lambda d, a: (
+        f"{a} disputed entry #{d.get('position')}: {_short(d.get('reason'), 60)}"
+    ),
 }
 
 

@@ -3,13 +3,21 @@ pages, exit code for the command line. Mapped by class, once."""
 
 from __future__ import annotations
 
-from domain.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from projections.db import StorageError
 from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
 
 STATUS: dict[type[Exception], int] = {
-    InvalidInput: 422, RuleViolation: 422, NotFound: 404, Conflict: 409, DomainError: 422,
+    InvalidInput: 422, RuleViolation: 422, Forbidden: 403, NotFound: 404, Conflict: 409,
+    DomainError: 422,
     ProofUnavailable: 404, StorageError: 503, SigningKeyError: 503,
 }
 EXIT_REFUSED = 1  # the command line: a domain error refused the command

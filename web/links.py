@@ -32,6 +32,8 @@ def link_for(envelope: Envelope) -> str | None:
     if kind in (ev.ResponsibilityAssigned, ev.ResponsibilityReleased, ev.TandemFormed,
                 ev.TandemDissolved):
         return f"{base}?as_of={envelope['effective_at'][:10]}#matrix"
+    if kind in (ev.MemberAdmitted, ev.MemberDismissed, ev.VisibilityChanged):
+        return f"{base}#members"
     return base
 
 

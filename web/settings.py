@@ -22,6 +22,9 @@ class Settings:
     origin: str = "tandem.local/log"
     session_secret: str = ""
     base_url: str = "http://127.0.0.1:8000"
+    session_idle_minutes: float = 30.0
+    https: bool = False
+    trust_proxy: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -35,7 +38,19 @@ class Settings:
             origin=env.get("TANDEM_LOG_ORIGIN", "tandem.local/log"),
             session_secret=env.get("TANDEM_SESSION_SECRET", ""),
             base_url=env.get("TANDEM_BASE_URL", "http://127.0.0.1:8000"),
+            session_idle_minutes=float(env.get("TANDEM_SESSION_IDLE_MINUTES", "30")),
+            https=_flag(env.get("TANDEM_HTTPS", "")),
+            trust_proxy=_flag(env.get("TANDEM_TRUST_PROXY", "")),
         )
+
+    @property
+    def served_over_https(self) -> bool:
+        """Whether the pages are served over https (setting, or the base URL's scheme)."""
+        return self.https or self.base_url.startswith("https://")
+
+    @property
+    def session_idle(self) -> timedelta:
+        return timedelta(minutes=self.session_idle_minutes)
 
     @property
     def storage(self) -> Storage:
@@ -53,3 +68,7 @@ class Settings:
         storage = self.storage
         folder = Path(storage.path).resolve().parent if storage.backend == "sqlite" else Path.cwd()
         return folder / "tandem-signing.key"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")

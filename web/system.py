@@ -13,6 +13,8 @@ from typing import Any, ParamSpec
 from eventsourcing.persistence import Recording
 
 from domain.application import TandemApplication, system_clock
+from domain.errors import Forbidden
+from projections.attestation import AttestationProjection
 from projections.db import Database, StorageError
 from projections.decisions import DecisionProjection
 from projections.directory import DirectoryProjection
@@ -22,6 +24,7 @@ from projections.ledger.bundle import ExportFilter, export_bundle
 from projections.ledger.checkpoints import Signer
 from projections.ledger.projection import LedgerProjection
 from projections.ledger.verify import Progress, Verification, verify_log
+from projections.members import MembershipProjection
 from projections.projection import Projection
 from projections.queries import ReadModels
 from projections.responsibilities import ResponsibilityProjection
@@ -42,7 +45,8 @@ class NotInitialised(Exception):
 
 def projections() -> list[Projection]:
     return [DirectoryProjection(), TimelineProjection(), ResponsibilityProjection(),
-            DecisionProjection(), EscalationProjection(), LedgerProjection()]
+            DecisionProjection(), EscalationProjection(), MembershipProjection(),
+            AttestationProjection(), LedgerProjection()]
 
 
 def is_initialised(db: Database) -> bool:
@@ -74,9 +78,7 @@ class Tandem:
             )
         self.app = TandemApplication(env=self.storage.library_env(create_table=create), clock=clock)
         self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections())
-        if create:
-            with self.db.connect() as conn, conn.transaction():
-                self.runner.create_schema(conn)
+        self.runner.prepare()
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
         self.signer = Signer(self.db, settings.signing_key_path, settings.origin)
         self._unchecked = 0
@@ -129,6 +131,20 @@ class Tandem:
         recordings = command(*args, **kwargs)
         self.catch_up()
         return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
+
+    def answer(self, actor: str, position: int, reason: str | None) -> list[dict[str, Any]]:
+        """The actor confirms (no reason) or disputes (a reason) the entry at a log position
+        that names them; the application checks that it does."""
+        entry = self.read.entry(position)
+        if entry["initiative"] is None:
+            raise Forbidden("confirmation-by-named",
+                            f"The entry at position {position} does not name {actor}.")
+        if reason is None:
+            return self.record(self.app.confirm_entry, actor=actor,
+                               initiative=entry["initiative"], entry=entry["version"],
+                               position=position)
+        return self.record(self.app.dispute_entry, actor=actor, initiative=entry["initiative"],
+                           entry=entry["version"], position=position, reason=reason)
 
     def close(self) -> None:
         self.app.close()

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain import attestation
 from domain import events as ev
 from domain.event_types import EventClass, names
+from domain.event_types import named as named_class
 from domain.values import covers
 
 Envelope = dict[str, Any]
@@ -84,6 +86,27 @@ class History:
         self.opened_at = when(opened) if opened else None
         closed = self.first(ev.InitiativeClosed)
         self.end = when(closed) if closed else now
+        self.answers: dict[int, list[Envelope]] = {}
+        for e in self.of_type(ev.EntryConfirmed, ev.EntryDisputed):
+            self.answers.setdefault(int(e["data"]["position"]), []).append(e)
+
+    def named(self, e: Envelope) -> list[str]:
+        """The people an entry speaks for, other than its recorder (who confirms their own)."""
+        return [p for p in attestation.named(named_class(e["type"]), e["data"])
+                if p != e["actor"]]
+
+    def confirmations(self, e: Envelope) -> dict[str, Envelope]:
+        """Who confirmed the entry (by now), with their confirming entry."""
+        return {a["actor"]: a for a in self.answers.get(int(e["position"]), [])
+                if is_a(a, ev.EntryConfirmed)}
+
+    def disputes(self, e: Envelope) -> dict[str, Envelope]:
+        return {a["actor"]: a for a in self.answers.get(int(e["position"]), [])
+                if is_a(a, ev.EntryDisputed)}
+
+    def confirmed_by(self, e: Envelope) -> set[str]:
+        """Everyone the entry names who stands behind it: its recorder, and those who confirmed."""
+        return {e["actor"], *self.confirmations(e)}
 
     def of_type(self, *types: EventClass) -> list[Envelope]:
         wanted = names(*types)

@@ -41,14 +41,33 @@ def goal_changes(h: History, s: Subject, n: int) -> Iterator[Finding]:
       examples=("every goal change was agreed by both tandem partners",))
 def goal_agreed(h: History, s: Subject) -> Iterator[Finding]:
     """Each time the goal was set or revised while a lead tandem was in place, both partners
-    are among those who agreed to it."""
+    agreed to it: each is named among those agreeing and confirmed it under their own login
+    (or recorded it)."""
     for e in h.of_type(*GOAL):
         if not s.in_window(when(e)):
             continue
-        missing = [p for p in h.tandem_before(e) if p not in e["data"]["agreed_by"]]
+        partners = h.tandem_before(e)
+        missing = [p for p in partners if p not in e["data"]["agreed_by"]]
+        unconfirmed = [p for p in partners if p in e["data"]["agreed_by"]
+                       and p not in h.confirmed_by(e)]
         if missing:
             yield Finding(f"The goal change at {when(e):%Y-%m-%d} was not agreed by "
                           f"{', '.join(missing)}.", [e])
+        elif unconfirmed:
+            yield Finding(f"The goal change at {when(e):%Y-%m-%d} names {', '.join(unconfirmed)} "
+                          "as agreeing, who did not confirm it.", [e])
+
+
+@then("no entry was disputed", examples=("no entry was disputed",))
+def nothing_disputed(h: History, s: Subject) -> Iterator[Finding]:
+    """No entry of the initiative that names people was disputed by any of them (a dispute
+    means the record says something a named person holds untrue)."""
+    for e in h.events:
+        if not s.in_window(when(e)):
+            continue
+        for person, answer in h.disputes(e).items():
+            yield Finding(f"{person} disputes {e['type']} #{e['position']}: "
+                          f"{answer['data']['reason']}", [e, answer])
 
 
 @then("status was reported at least every {n} days while open",

@@ -79,6 +79,11 @@ def valid_basis(h: History, s: Subject) -> Iterator[Finding]:
         problem = _basis_problem(h, e)
         if problem:
             yield Finding(f"{_name(e)}: {problem}", [e, *problem_events(h, e)])
+            continue
+        unconfirmed = [p for p in h.named(e) if p not in h.confirmed_by(e)]
+        if unconfirmed:
+            yield Finding(f"{_name(e)}: its basis rests on {', '.join(unconfirmed)} deciding, "
+                          "who did not confirm it.", [e])
 
 
 @then("each was recorded within {n} days of taking effect", over=("decisions",),
@@ -162,17 +167,41 @@ def not_open_long(h: History, s: Subject, n: int) -> Iterator[Finding]:
 # -- Then, over status reports, mandates and handoffs ------------------------------------------
 
 
+@then("each was confirmed by everyone it names within {n} days",
+      over=("decisions", "goal changes", "status reports", "escalations", "handoffs"),
+      examples=("each was confirmed by everyone it names within 7 days",))
+def confirmed_promptly(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """Each entry naming people other than its recorder (as deciding, agreeing, reporting,
+    raising or handing over) was confirmed by each of them, under their own login, at most n
+    days after it was recorded; one still unconfirmed counts until the check's moment."""
+    for e in h.items(s):
+        recorded = when(e, "recorded_at")
+        confirmed = h.confirmations(e)
+        for person in h.named(e):
+            answer = confirmed.get(person)
+            waited = days(recorded, when(answer, "recorded_at") if answer else h.now)
+            if waited > n:
+                state = "confirmed it after" if answer else "has not confirmed it after"
+                yield Finding(f"{_name(e)} names {person}, who {state} {waited:.1f} days "
+                              f"(at most {n}).", [e, *([answer] if answer else [])])
+
+
 @then("each was reported jointly by the tandem", over=("status reports",),
       examples=("each was reported jointly by the tandem",))
 def reported_jointly(h: History, s: Subject) -> Iterator[Finding]:
     """Each status report names both partners of the lead tandem in place when it took effect
-    among those reporting (a report with no tandem in place is not joint)."""
+    among those reporting, and each of them stands behind it: recorded it, or confirmed it under
+    their own login (a report with no tandem in place is not joint)."""
     for e in h.items(s):
         tandem = h.tandem_before(e)
         missing = [p for p in tandem if p not in e["data"]["reported_by"]] if tandem else []
+        unconfirmed = [p for p in tandem if p not in missing and p not in h.confirmed_by(e)]
         if not tandem or missing:
             why = f"without {', '.join(missing)}" if tandem else "with no tandem in place"
             yield Finding(f"Status report at {when(e):%Y-%m-%d} was reported {why}.", [e])
+        elif unconfirmed:
+            yield Finding(f"Status report at {when(e):%Y-%m-%d} names {', '.join(unconfirmed)} "
+                          "as reporting, who did not confirm it.", [e])
 
 
 @then("each was accepted within {n} days", over=("handoffs",),
@@ -207,6 +236,12 @@ def _name(e: dict[str, Any]) -> str:
         return f"Decision {d['decision']}"
     if "escalation" in d:
         return f"Escalation {d['escalation']}"
+    if "handoff" in d:
+        return f"Handoff {d['handoff']}"
+    if is_a(e, ev.StatusReported):
+        return f"Status report of {when(e):%Y-%m-%d}"
+    if is_a(e, ev.GoalSet) or is_a(e, ev.GoalRevised):
+        return f"Goal change of {when(e):%Y-%m-%d}"
     return str(e["type"])
 
 

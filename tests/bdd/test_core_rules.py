@@ -25,7 +25,8 @@ ROLE_WORDS = {"Accountable": "A", "Responsible": "R", "Consulted": "C", "Informe
 OPENED = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 IID = "portal"
 PEOPLE = [("kathi", "it"), ("thomas", "it"), ("jonas", "it"), ("miriam", "ops"),
-          ("lena", "ops"), ("petra", "ops")]
+          ("lena", "ops"), ("petra", "ops"), ("fred", "finance")]
+MEMBERS = ("thomas", "jonas", "miriam", "lena")  # kathi is the sponsor, petra on the path; fred is not
 
 
 def options(text: str) -> list[dict[str, str]]:
@@ -73,6 +74,7 @@ def _populated(world: World) -> Iterator[World]:
     app = world.app
     world.record(app.register_unit, actor="ada", unit="it", name="IT")
     world.record(app.register_unit, actor="ada", unit="ops", name="Operations")
+    world.record(app.register_unit, actor="ada", unit="finance", name="Finance")
     world.record(app.register_person, actor="ada", person="ada", name="Ada", unit="it",
                  role="admin")
     yield world
@@ -103,8 +105,11 @@ def portal(world: World) -> None:
         world.record(world.app.register_person, actor="ada", person=person, name=person.title(),
                       unit=unit, role="member")
     world.record(world.app.open_initiative, actor="kathi", initiative=IID, title="Customer portal",
-                  sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "petra"],
-                  effective_at=OPENED)
+                 sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "petra"],
+                 effective_at=OPENED)
+    for person in MEMBERS:
+        world.record(world.app.admit_member, actor="kathi", initiative=IID, person=person,
+                     role="member", effective_at=OPENED)
 
 
 @given(parsers.re(rf"(?P<person>\w+) is (?P<role>\w+) for {Q('area')}"))
@@ -282,6 +287,112 @@ def revoke_decision(world: World, ctx: dict[str, Any], actor: str, key: str, rea
 def forward(world: World, ctx: dict[str, Any], actor: str, key: str, reason: str) -> None:
     attempt(world, ctx, world.app.forward_escalation, actor=actor, initiative=IID, escalation=key,
             reason=reason)
+
+
+# -- membership and attestation -----------------------------------------------------------------
+
+@given(parsers.re(r"(?P<actor>\w+) admits (?P<person>\w+) as (?P<role>\w+)"))
+def given_admits(world: World, actor: str, person: str, role: str) -> None:
+    done(world, world.app.admit_member, actor=actor, initiative=IID, person=person, role=role)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) dismisses (?P<person>\w+) because {Q('reason')}"))
+def given_dismisses(world: World, actor: str, person: str, reason: str) -> None:
+    done(world, world.app.dismiss_member, actor=actor, initiative=IID, person=person,
+         reason=reason)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) recorded that (?P<decider>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}"))
+def given_claimed_decision(world: World, ctx: dict[str, Any], actor: str, decider: str,
+                           option: str, keys: str, scope: str, key: str) -> None:
+    [ctx["claim"], *_] = world.record(
+        world.app.take_decision, actor=actor, initiative=IID, decision=key, scope=scope,
+        title=f"Chose {option}", option=option, rationale="Decided in the meeting",
+        decided_by=[decider], options=options(keys))
+
+
+@given(parsers.re(rf"(?P<actor>\w+) reported the joint status {Q('summary')} with (?P<other>\w+)"))
+def given_joint_status(world: World, ctx: dict[str, Any], actor: str, summary: str,
+                       other: str) -> None:
+    [ctx["claim"]] = world.record(world.app.report_status, actor=actor, initiative=IID,
+                                  summary=summary, reported_by=[actor, other])
+
+
+@given(parsers.re(r"(?P<person>\w+) confirmed that entry"))
+def given_confirmed(world: World, ctx: dict[str, Any], person: str) -> None:
+    world.answer(person, ctx["claim"]["position"], None)
+
+
+@given(parsers.re(rf"(?P<giver>\w+) hands {Q('item')} to (?P<taker>\w+) as {Q('key')}"))
+def given_handoff(world: World, giver: str, item: str, taker: str, key: str) -> None:
+    done(world, world.app.start_handoff, actor=giver, initiative=IID, handoff=key, item=item,
+         from_person=giver, to_person=taker)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) reports the joint status {Q('summary')}"))
+def reports(world: World, ctx: dict[str, Any], actor: str, summary: str) -> None:
+    attempt(world, ctx, world.app.report_status, actor=actor, initiative=IID, summary=summary,
+            reported_by=[actor])
+
+
+@when(parsers.re(r"(?P<actor>\w+) admits (?P<person>\w+) as (?P<role>\w+)"))
+def admits(world: World, ctx: dict[str, Any], actor: str, person: str, role: str) -> None:
+    attempt(world, ctx, world.app.admit_member, actor=actor, initiative=IID, person=person,
+            role=role)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) dismisses (?P<person>\w+) because {Q('reason')}"))
+def dismisses(world: World, ctx: dict[str, Any], actor: str, person: str, reason: str) -> None:
+    attempt(world, ctx, world.app.dismiss_member, actor=actor, initiative=IID, person=person,
+            reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) closes the initiative with the outcome {Q('outcome')}"))
+def closes(world: World, ctx: dict[str, Any], actor: str, outcome: str) -> None:
+    attempt(world, ctx, world.app.close_initiative, actor=actor, initiative=IID, outcome=outcome)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) dissolves the tandem because {Q('reason')}"))
+def dissolves(world: World, ctx: dict[str, Any], actor: str, reason: str) -> None:
+    attempt(world, ctx, world.app.dissolve_tandem, actor=actor, initiative=IID, reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) records that (?P<decider>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}"))
+def claims_decision(world: World, ctx: dict[str, Any], actor: str, decider: str, option: str,
+                    keys: str, scope: str, key: str) -> None:
+    attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID, decision=key,
+            scope=scope, title=f"Chose {option}", option=option, rationale="Decided in the meeting",
+            decided_by=[decider], options=options(keys))
+
+
+@when(parsers.re(r"(?P<person>\w+) confirms that entry"))
+def confirms(world: World, ctx: dict[str, Any], person: str) -> None:
+    ctx["before"], ctx["error"] = world.log_size(), None
+    try:
+        ctx["result"] = world.answer(person, ctx["claim"]["position"], None)
+    except DomainError as error:
+        ctx["error"] = error
+
+
+@when(parsers.re(rf"(?P<person>\w+) disputes that entry because {Q('reason')}"))
+def disputes(world: World, ctx: dict[str, Any], person: str, reason: str) -> None:
+    ctx["before"], ctx["error"] = world.log_size(), None
+    try:
+        ctx["result"] = world.answer(person, ctx["claim"]["position"], reason)
+    except DomainError as error:
+        ctx["error"] = error
+
+
+@when(parsers.re(rf"(?P<actor>\w+) accepts the handoff {Q('key')}"))
+def accepts(world: World, ctx: dict[str, Any], actor: str, key: str) -> None:
+    attempt(world, ctx, world.app.accept_handoff, actor=actor, initiative=IID, handoff=key)
+
+
+@then(parsers.re(rf"the decision {Q('key')} (?P<state>awaits confirmation|is in force|is disputed)"))
+def decision_state(world: World, key: str, state: str) -> None:
+    expected = {"awaits confirmation": "pending", "is in force": "in_force",
+                "is disputed": "disputed"}[state]
+    assert world.decision(key)["status"] == expected
 
 
 # -- Then ----------------------------------------------------------------------------------------

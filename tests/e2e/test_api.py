@@ -40,6 +40,7 @@ STORY = [
     ("jonas", P + "/proposals", {"id": "p1", "question": "How to roll out?", "scope": "planning",
                                  "options": OPTIONS, "proposed_by": ["jonas", "miriam"]}),
     ("jonas", P + "/decisions", {**decision("d1"), "proposal": "p1"}),
+    ("kathi", "/api/confirmations/{last}", {"answer": "confirm"}),  # kathi decided it
     ("jonas", P + "/decisions/d1/revoke", {"reason": "overtaken"}),
     ("jonas", P + "/escalations", {"id": "e1", "topic": "Go-live date", "options": OPTIONS,
                                    "raised_by": "jonas", "due_at": DUE}),
@@ -50,7 +51,7 @@ STORY = [
     ("jonas", P + "/status", {"summary": "On track", "running": ["pilot"], "blocked": [],
                               "options": [], "reported_by": ["jonas", "miriam"]}),
     ("jonas", P + "/tandem/dissolve", {"reason": "re-forming"}),
-    ("jonas", P + "/tandem", {"people": ["jonas", "miriam"]}),
+    ("kathi", P + "/tandem", {"people": ["jonas", "miriam"]}),  # a lead again, by the sponsor
     ("jonas", P + "/close", {"outcome": "Portal live"}),
 ]
 READS = [
@@ -85,8 +86,10 @@ def log(base: str, token: str) -> list[dict]:
 def test_every_role_boundary_holds_over_http(server: str, world: dict[str, str]) -> None:
     admin_only = {"/api/units", "/api/people", "/api/initiatives"}
     baseline = len(log(server, world["victor"]))
+    last = 0
     with httpx.Client(base_url=server, timeout=30) as http:
         for actor, path, body in STORY:
+            path = path.replace("{last}", str(last))
             refused = [p for p, (_, role) in PEOPLE.items()
                        if role in ("auditor", "viewer") or (path in admin_only and role != "admin")]
             for person in refused:
@@ -100,6 +103,7 @@ def test_every_role_boundary_holds_over_http(server: str, world: dict[str, str])
             answer = http.post(path, json=body, headers=auth(world[actor]))
             assert answer.status_code == 201, (path, answer.text)
             assert answer.json()["actor"] == actor
+            last = answer.json()["position"]
         for path in READS:
             for person in PEOPLE:
                 assert http.get(path, headers=auth(world[person])).status_code == 200, path

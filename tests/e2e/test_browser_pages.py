@@ -118,6 +118,7 @@ def test_german_pages_in_the_browser(browser: Any, served: Served, tmp_path: Pat
     page = context.new_page()
     try:
         page.goto(served.login_link("kathi", "/escalations"))
+        page.get_by_role("button", name="Fortfahren").click()
         page.wait_for_url(served.url + "/escalations")
         assert page.get_by_role("heading", level=1).inner_text() == "Eskalationen"
         assert page.locator(".badge.danger", has_text="überfällig").count() >= 1
@@ -125,3 +126,30 @@ def test_german_pages_in_the_browser(browser: Any, served: Served, tmp_path: Pat
         assert page.get_by_role("heading", level=1).inner_text() == "Escalations"
     finally:
         context.close()
+
+
+def test_confirm_and_dispute_on_the_waiting_for_my_confirmation_page(
+        page: Any, served: Served) -> None:
+    app = served.tandem.app
+    for summary in ("Pilot region three prepared", "Region West is live"):
+        served.tandem.record(app.report_status, actor="jonas", initiative=K, summary=summary,
+                             reported_by=["jonas", "miriam"])
+    log_in(page, served, "miriam")
+    page.get_by_role("link", name="Waiting for my confirmation (2)").click()
+    first = page.locator(".entry", has_text="Pilot region three prepared")
+    first.get_by_role("button", name="Confirm").click()
+    page.get_by_role("status").wait_for()
+    assert "is recorded" in page.get_by_role("status").inner_text()
+    second = page.locator(".entry", has_text="Region West is live")
+    second.get_by_label("What is not true?").fill("West goes live next week, not now.")
+    second.get_by_role("button", name="Dispute").click()
+    page.get_by_role("status").wait_for()
+    assert page.locator(".entry", has_text="Region West").count() == 0
+    assert page.get_by_role("link", name="Waiting for my confirmation").inner_text().strip() == \
+        "Waiting for my confirmation"
+    page.goto(f"{served.url}/initiatives/{K}/timeline?order=recorded")
+    disputed = page.locator(".entry", has_text="Region West is live").first
+    assert "Disputed" in disputed.inner_text()
+    assert "West goes live next week" in disputed.inner_text()
+    confirmed = page.locator(".entry", has_text="Pilot region three prepared").first
+    assert "Confirmed" in confirmed.inner_text()

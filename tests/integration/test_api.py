@@ -107,16 +107,26 @@ def test_hostile_queries_are_422_on_both_backends(http: TestClient, path: str,
 def test_reads_answer_the_documented_shapes(http: TestClient) -> None:
     assert http.post(P + "/goal", json={"statement": "Live in Q2", "agreed_by": ["jonas"],
                                         "effective_at": days_ago(20)}).status_code == 201
-    assert http.post(P + "/goal", json={"statement": "Live in Q3", "reason": "slip",
-                                        "agreed_by": ["jonas", "miriam"]}).status_code == 201
-    assert http.post(P + "/decisions", json=decision("d1")).status_code == 201
+    revision = http.post(P + "/goal", json={"statement": "Live in Q3", "reason": "slip",
+                                            "agreed_by": ["jonas", "miriam"]})
+    assert revision.status_code == 201
+    assert revision.json()["attestation"]["pending"] == ["miriam"]
+    assert [v["statement"] for v in http.get(P + "/goal/history").json()["versions"]] == [
+        "Live in Q2"]  # a revision takes its place once both partners confirmed it
+    taken = http.post(P + "/decisions", json=decision("d1"))
+    assert taken.status_code == 201 and taken.json()["attestation"]["status"] == "pending"
+    tokens = http.tokens  # type: ignore[attr-defined]
+    for who, entry in (("miriam", revision), ("kathi", taken)):
+        answered = http.post(f"/api/confirmations/{entry.json()['position']}",
+                             json={"answer": "confirm"}, headers=auth(tokens[who]))
+        assert answered.status_code == 201, answered.text
     assert http.post(P + "/responsibilities", json={"area": "ordering", "person": "miriam",
                                                     "role": "A"}).status_code == 201
     handoff = http.post(P + "/handoffs", json={"id": "h1", "item": "Form", "from": "jonas",
                                                "to": "miriam"}).json()
     assert handoff["data"]["from_person"] == "jonas" or handoff["data"].get("from") == "jonas"
     assert set(handoff) == {"position", "type", "initiative", "actor", "effective_at",
-                            "recorded_at", "backdated", "summary", "data"}
+                            "recorded_at", "backdated", "summary", "data"}  # names no one else
 
     history = http.get(P + "/goal/history").json()["versions"]
     assert [v["statement"] for v in history] == ["Live in Q2", "Live in Q3"]

@@ -4,7 +4,9 @@ root, on both backends: moving code must not break stored logs.
 `tests/data/log-before-redesign.jsonl` holds the stored events (every event type) that the code
 at commit a26d75d wrote for the demo story and a few more entries; `...expected.json` holds what
 that code answered from them (timeline, state, matrix, goal history, registers) and its ledger's
-root. Answers may gain fields later; every field they had must keep its value.
+root. Answers may gain fields later; every field they had must keep its value, except where the
+product deliberately changed what a stored entry means, listed in `CHANGED_MEANING` with the
+answer it gives now.
 """
 
 from __future__ import annotations
@@ -37,6 +39,30 @@ def stored_events() -> list[StoredEvent]:
                                   originator_version=row["originator_version"],
                                   topic=row["topic"], state=base64.b64decode(row["state"])))
     return events
+
+
+def unconfirmed_goals(expected: dict[str, Any]) -> dict[str, Any]:
+    """Since people named by an entry confirm it themselves, a goal recorded as agreed by
+    others who never confirmed it is their recorder's claim, not the shared goal: the old log's
+    goals (set by kathi, naming thomas, sabine, jonas and miriam as agreeing, none of whom
+    confirmed) wait for agreement instead of standing as the goal."""
+    now = json.loads(json.dumps(expected))
+    for state in [*now["state"].values(), *now["state_as_of"].values()]:
+        goal = state.get("goal")
+        if goal and set(goal["agreed_by"]) - {goal["actor"]}:
+            state["goal"] = None
+            state["goal_unconfirmed"] = {"statement": goal["statement"]}
+    for row in now["initiatives"]:
+        if row["goal"] and set(row["goal"]["agreed_by"]) - {row["goal"]["actor"]}:
+            row["goal"] = None
+    history = now["goal_history"]
+    history["unconfirmed"] = [{k: v for k, v in version.items() if k != "version"}
+                              for version in history["versions"]]
+    history["versions"] = []
+    return now
+
+
+CHANGED_MEANING = (unconfirmed_goals,)
 
 
 def contained(expected: Any, actual: Any, where: str = "") -> list[str]:
@@ -92,6 +118,8 @@ def answers(tandem: Tandem) -> dict[str, Any]:
 
 def test_a_log_written_before_the_move_gives_the_same_read_models(replayed: Tandem) -> None:
     expected = {k: v for k, v in EXPECTED.items() if k not in ("now", "ledger")}
+    for change in CHANGED_MEANING:
+        expected = change(expected)
     assert contained(expected, answers(replayed)) == []
     replayed.close()
 

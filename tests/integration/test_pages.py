@@ -42,8 +42,9 @@ class Demo:
     def client(self, person: str | None = "kathi", headers: dict[str, str] | None = None) -> Any:
         client = client_class()(self.app, headers=headers or EN)
         if person:
-            response = client.get("/login", params={"token": self.token(person)},
-                                  follow_redirects=False)
+            csrf = csrf_of(client, "/login")
+            response = client.post("/login", data={"token": self.token(person), "csrf": csrf},
+                                   follow_redirects=False)
             assert response.status_code == 303
         return client
 
@@ -97,12 +98,30 @@ def test_a_wrong_token_or_a_missing_csrf_token_does_not_log_in(demo: Demo) -> No
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
+def use_link(client: Any, path: str) -> Any:
+    """Open a login link, then press its button (the GET alone signs no one in)."""
+    page = client.get(path, follow_redirects=False)
+    assert page.status_code == 200 and page.context["link"]
+    assert client.get("/", follow_redirects=False).status_code == 303  # not yet signed in
+    return client.post("/login", data={"link": page.context["link"], "next": page.context["next"],
+                                       "csrf": page.context["csrf"]}, follow_redirects=False)
+
+
 def test_a_login_link_logs_in_and_goes_only_to_a_local_page(demo: Demo) -> None:
+    from web.auth import login_link
+
+    link = login_link(demo.tandem, "miriam", "//evil.example")
     client = demo.client(None)
-    response = client.get("/login", params={"token": demo.token("miriam"), "next": "//evil.example"},
-                          follow_redirects=False)
+    response = use_link(client, link.removeprefix(demo.tandem.settings.base_url))
     assert response.headers["location"] == "/"
     assert client.get("/").context["user"].person == "miriam"
+
+
+def test_an_api_token_in_the_url_signs_no_one_in(demo: Demo) -> None:
+    client = demo.client(None)
+    page = client.get("/login", params={"token": demo.token("miriam")}, follow_redirects=False)
+    assert page.status_code == 200 and page.template.name == "login.html"
+    assert client.get("/", follow_redirects=False).status_code == 303
 
 
 def test_login_link_helper_issues_a_fresh_token(demo: Demo) -> None:
@@ -111,10 +130,12 @@ def test_login_link_helper_issues_a_fresh_token(demo: Demo) -> None:
     url = login_link(demo.tandem, "lena", "/escalations")
     assert url.startswith(demo.tandem.settings.base_url + "/login?link=tdm_")
     client = demo.client(None)
-    response = client.get(url.removeprefix(demo.tandem.settings.base_url), follow_redirects=False)
+    response = use_link(client, url.removeprefix(demo.tandem.settings.base_url))
     assert response.headers["location"] == "/escalations"
-    again = demo.client(None).get(url.removeprefix(demo.tandem.settings.base_url),
-                                  follow_redirects=False)
+    other = demo.client(None)
+    page = other.get(url.removeprefix(demo.tandem.settings.base_url))
+    again = other.post("/login", data={"link": page.context["link"], "csrf": page.context["csrf"]},
+                       follow_redirects=False)
     assert again.status_code == 401  # a login link works once
 
 
@@ -511,7 +532,7 @@ def test_the_rules_page_shows_the_demo_story_breaking_the_default_rules_where_it
     story.catch_up()
     client = client_class()(create_app(story.settings, story))
     assert client.get("/rules", follow_redirects=False).status_code == 303  # login first
-    client.get(f"/login?token={token}")
+    client.post("/login", data={"token": token, "csrf": csrf_of(client, "/login")})
     response = client.get("/rules?initiative=kundenportal")
     assert response.status_code == 200
     [result] = response.context["results"]

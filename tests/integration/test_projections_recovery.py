@@ -110,7 +110,7 @@ def test_a_starting_process_catches_up_with_what_others_recorded(tandem, setting
         assert len(other.read.timeline(initiative="bulk-2")) == EVENTS_PER_INITIATIVE
         assert set(other.runner.positions().values()) == {last_position(other)}
         # and what one process records, another reads at once from the shared tables
-        other.record(other.app.assign, actor="ada", initiative="bulk-0", area="new", person="bulk-p5",
+        other.record(other.app.assign, actor="bulk-p0", initiative="bulk-0", area="new", person="bulk-p5",
                      role="R")
         areas = {a["area"]: a for a in tandem.read.matrix("bulk-0")["areas"]}
         assert areas["new"]["responsible"] == ["bulk-p5"]

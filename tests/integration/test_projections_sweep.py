@@ -18,6 +18,8 @@ def test_the_sweep_forwards_each_overdue_escalation_once_as_tandem_sweep(tandem,
     r(app.open_initiative, actor="ada", initiative="portal", title="Portal", sponsor="kathi",
       units=["it", "ops"], escalation_path=["kathi", "petra", "board"],
       effective_at=now - timedelta(days=20))
+    r(app.admit_member, actor="kathi", initiative="portal", person="jonas", role="member",
+      effective_at=now - timedelta(days=20))
 
     def escalate(key: str, raised: timedelta, due: timedelta) -> None:
         r(app.raise_escalation, actor="jonas", initiative="portal", escalation=key, topic=key,

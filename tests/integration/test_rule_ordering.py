@@ -26,6 +26,9 @@ def portal(tandem: Tandem) -> Tandem:
     tandem.record(tandem.app.open_initiative, actor="kathi", initiative="p", title="Portal",
                   sponsor="kathi", units=["it", "ops"], escalation_path=["kathi", "board"],
                   effective_at=day(0))
+    for person in ("jonas", "miriam", "eve"):
+        tandem.record(tandem.app.admit_member, actor="kathi", initiative="p", person=person,
+                      role="member", effective_at=day(0))
     return tandem
 
 
@@ -81,8 +84,10 @@ def test_a_backdated_goal_revision_cannot_slip_in_before_the_current_goal(portal
                   agreed_by=["kathi"], effective_at=day(0))
     portal.record(portal.app.form_tandem, actor="kathi", initiative="p", people=["jonas", "miriam"],
                   effective_at=day(30))
-    portal.record(portal.app.set_goal, actor="kathi", initiative="p", statement="G2", reason="why",
-                  agreed_by=["jonas", "miriam"], effective_at=day(40))
+    [g2] = portal.record(portal.app.set_goal, actor="kathi", initiative="p", statement="G2",
+                         reason="why", agreed_by=["jonas", "miriam"], effective_at=day(40))
+    for partner in ("jonas", "miriam"):  # the goal changes once both partners confirmed
+        portal.answer(partner, g2["position"], None)
     refused(lambda: portal.record(portal.app.set_goal, actor="eve", initiative="p", statement="G-eve",
                                   reason="mine", agreed_by=["eve"], effective_at=day(29)),
             "effective-order")

@@ -33,6 +33,15 @@ def test_the_demo_passes_the_default_rules_except_where_it_breaks_them(story):
         ("Each level answers by its due date or forwards", "e-hotline-budget",
          "EscalationRaised"),
         ("No escalation waits 7 days at one level", "e-hotline-budget", "EscalationRaised"),
+        # jonas confirms the day-75 joint status report only after eight days
+        ("Each joint status report is confirmed by its reporters within 7 days", "report",
+         "StatusReported"),
+        ("Each joint status report is confirmed by its reporters within 7 days", "report",
+         "EntryConfirmed"),
+        # miriam disputes the last report, so it is neither undisputed nor joint
+        ("No entry is disputed", "disputes", "StatusReported"),
+        ("No entry is disputed", "disputes", "EntryDisputed"),
+        ("Status is reported jointly by the tandem", "report", "StatusReported"),
     }
     assert results.count("warned") == 0 and results.exit_code == 1
     late = next(v for s in results.scenarios for v in s.violations if "d-support-hours" in
@@ -67,7 +76,7 @@ def test_cli_exit_codes_and_reports(story, settings, tmp_path, capsys):
     assert main([*db, "check-rules", str(GOVERNANCE), "--format", "junit",
                  "--out", str(out)]) == 1
     suites = ET.parse(out).getroot()
-    assert suites.get("failures") == "3" and suites.get("tests") == "17"
+    assert suites.get("failures") == "6" and suites.get("tests") == "21"
 
     html = tmp_path / "rules.html"
     assert main([*db, "check-rules", str(GOVERNANCE), "--format", "html", "--out",
@@ -103,7 +112,8 @@ def test_adopted_rules_are_recorded_and_checked_by_digest(story, settings, tmp_p
     adopted = adopted_rules(story.read, "kundenportal")
     assert adopted is not None and adopted["actor"] == "tandem-cli"
     assert sorted(f["name"] for f in adopted["files"]) == [
-        "governance/decisions.feature", "governance/escalations.feature",
+        "governance/attestation.feature", "governance/decisions.feature",
+        "governance/escalations.feature",
         "governance/joint-status.feature", "governance/responsibilities.feature",
         "governance/shared-goal.feature"]
 
@@ -111,7 +121,7 @@ def test_adopted_rules_are_recorded_and_checked_by_digest(story, settings, tmp_p
     assert main([*db, "check-rules", "--adopted", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["adopted"][0]["initiative"] == "kundenportal"
-    assert data["summary"]["failed"] == 3
+    assert data["summary"]["failed"] == 6
     results = check_adopted(story.read, root=tmp_path)
     assert {s.initiatives[0] for s in results.scenarios} == {"kundenportal"}
     report = audit_report(story.read, root=tmp_path)

@@ -35,22 +35,39 @@ class Log:
         self.envelopes.append(e)
         return e
 
+    def confirm(self, entry: dict[str, Any], *people: str, after: float = 0) -> None:
+        """The named people confirm an entry, `after` days after it was recorded."""
+        recorded = (datetime.fromisoformat(entry["recorded_at"]) - T0).total_seconds() / 86400
+        for person in people:
+            self.add("EntryConfirmed", recorded + after, actor=person,
+                     entry=entry["position"], position=entry["position"])
+
+    def claim(self, entry: dict[str, Any], named: list[str], confirmed: bool) -> None:
+        """An entry naming others; unless told otherwise, they confirm it at once."""
+        if confirmed:
+            self.confirm(entry, *[p for p in named if p != entry["actor"]])
+
     def tandem(self, at: float, people: tuple[str, str] = ("jonas", "miriam")) -> None:
         self.add("TandemFormed", at, people=list(people))
 
-    def goal(self, at: float, agreed_by: list[str], revised: bool = False) -> None:
-        self.add("GoalRevised" if revised else "GoalSet", at, statement="Portal live",
-                 reason="why", agreed_by=agreed_by)
+    def goal(self, at: float, agreed_by: list[str], revised: bool = False,
+             confirmed: bool = True) -> dict[str, Any]:
+        entry = self.add("GoalRevised" if revised else "GoalSet", at, statement="Portal live",
+                         reason="why", agreed_by=agreed_by)
+        self.claim(entry, agreed_by, confirmed)
+        return entry
 
     def decision(self, key: str, at: float, recorded: float | None = None, options: int = 2,
                  rationale: str = "a b c d e f g h", basis: dict[str, str] | None = None,
                  decided_by: list[str] | None = None, scope: str = "technology",
-                 supersedes: str | None = None) -> None:
-        self.add("DecisionTaken", at, recorded, decision=key, scope=scope, title=key,
-                 options=[{"key": f"o{i}", "title": "O"} for i in range(options)], option="o0",
-                 rationale=rationale, decided_by=decided_by or ["kathi"],
-                 basis=basis or {"kind": "sponsor", "id": "kathi"}, proposal=None,
-                 escalation=None, supersedes=supersedes)
+                 supersedes: str | None = None, confirmed: bool = True) -> dict[str, Any]:
+        entry = self.add("DecisionTaken", at, recorded, decision=key, scope=scope, title=key,
+                         options=[{"key": f"o{i}", "title": "O"} for i in range(options)],
+                         option="o0", rationale=rationale, decided_by=decided_by or ["kathi"],
+                         basis=basis or {"kind": "sponsor", "id": "kathi"}, proposal=None,
+                         escalation=None, supersedes=supersedes)
+        self.claim(entry, decided_by or ["kathi"], confirmed)
+        return entry
 
     def escalation(self, key: str, at: float, due: float, options: int = 2,
                    to: str = "kathi") -> None:
@@ -58,10 +75,12 @@ class Log:
                  options=[{"key": f"o{i}", "title": "O"} for i in range(options)],
                  raised_by="jonas", addressed_to=to, level=1, due_at=day(due).isoformat())
 
-    def status(self, at: float, by: list[str] | None = None, blocked: list[str] | None = None
-               ) -> None:
-        self.add("StatusReported", at, summary="s", running=[], blocked=blocked or [],
-                 options=[], reported_by=by or ["jonas", "miriam"])
+    def status(self, at: float, by: list[str] | None = None, blocked: list[str] | None = None,
+               confirmed: bool = True) -> dict[str, Any]:
+        entry = self.add("StatusReported", at, summary="s", running=[], blocked=blocked or [],
+                         options=[], reported_by=by or ["jonas", "miriam"])
+        self.claim(entry, by or ["jonas", "miriam"], confirmed)
+        return entry
 
     def role(self, area: str, person: str, role: str, at: float, release: bool = False) -> None:
         self.add("ResponsibilityReleased" if release else "ResponsibilityAssigned", at,

@@ -12,6 +12,8 @@ PEOPLE = {  # person: (unit, directory role)
     "audrey": ("ops", "auditor"), "victor": ("it", "viewer"),
 }
 OPTIONS = [{"key": "a", "title": "Pilot first"}, {"key": "b", "title": "Big bang"}]
+# kathi sponsors 'portal'; jonas and miriam lead it as its tandem; the others are admitted
+MEMBERS = {"jonas": "member", "miriam": "member", "audrey": "observer", "victor": "observer"}
 
 
 def build_world(tandem: Tandem) -> dict[str, str]:
@@ -24,6 +26,9 @@ def build_world(tandem: Tandem) -> dict[str, str]:
     tandem.record(tandem.app.define_criterion, actor="kathi", initiative="portal", criterion="crashes",
                   description="Ordering without crashes", target="0 per week")
     tandem.record(tandem.app.form_tandem, actor="kathi", initiative="portal", people=["jonas", "miriam"])
+    for person, role in MEMBERS.items():
+        tandem.record(tandem.app.admit_member, actor="kathi", initiative="portal", person=person,
+                      role=role)
     tokens = {person: tandem.app.issue_token(actor="ada", person=person)[0] for person in PEOPLE}
     tandem.catch_up()
     return tokens

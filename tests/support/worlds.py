@@ -26,11 +26,26 @@ class MemoryWorld:
     def __init__(self, initiative: str):
         self.app = TandemApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         self.initiative = initiative
+        self.versions: dict[int, int] = {}  # log position -> the entry's version
 
     def record(self, command: Callable[P, list[Recording[Any]]], *args: P.args,
                **kwargs: P.kwargs) -> list[dict[str, Any]]:
-        return [{"position": r.notification.id, "type": type(r.domain_event).__name__,
-                 "data": vars(r.domain_event)} for r in command(*args, **kwargs)]
+        recorded = []
+        for r in command(*args, **kwargs):
+            self.versions[r.notification.id] = r.domain_event.originator_version
+            recorded.append({"position": r.notification.id,
+                             "type": type(r.domain_event).__name__,
+                             "data": vars(r.domain_event)})
+        return recorded
+
+    def answer(self, person: str, position: int, reason: str | None) -> list[dict[str, Any]]:
+        """The person named by the entry at `position` confirms it (or disputes it)."""
+        entry = self.versions[position]
+        if reason is None:
+            return self.record(self.app.confirm_entry, actor=person,
+                               initiative=self.initiative, entry=entry, position=position)
+        return self.record(self.app.dispute_entry, actor=person, initiative=self.initiative,
+                           entry=entry, position=position, reason=reason)
 
     def log_size(self) -> int | None:
         return self.app.recorder.max_notification_id()
@@ -70,6 +85,9 @@ class DatabaseWorld:
 
     def log_size(self) -> int | None:
         return self.app.recorder.max_notification_id()
+
+    def answer(self, person: str, position: int, reason: str | None) -> list[dict[str, Any]]:
+        return self.tandem.answer(person, position, reason)
 
     def escalation(self, key: str) -> dict[str, Any]:
         [found] = [e for e in self.tandem.read.escalations() if e["id"] == key]

@@ -201,12 +201,14 @@ def test_the_default_rule_set_is_usable_and_covers_the_practices():
     files, resolved = load([ROOT / "features" / "governance"])
     names = {Path(f.name).name for f in files}
     assert names == {"shared-goal.feature", "decisions.feature", "escalations.feature",
-                     "joint-status.feature", "responsibilities.feature"}
+                     "joint-status.feature", "responsibilities.feature", "attestation.feature"}
     texts = {step[2] for r in resolved for step in r.steps}
     for needed in ("Then it had a shared goal before its first decision",
                    "Then each offered at least 2 options",
                    "Then each was recorded within 7 days of taking effect",
                    "Then each was answered by its due date, or forwarded",
                    "Then status was reported at least every 14 days while open",
-                   "Then every area had exactly one Accountable, or it was flagged within 7 days"):
+                   "Then every area had exactly one Accountable, or it was flagged within 7 days",
+                   "Then each was confirmed by everyone it names within 7 days",
+                   "Then no entry was disputed"):
         assert needed in texts

@@ -299,3 +299,54 @@ def test_as_of_judges_the_history_as_known_then(tmp_path):
     text = scenario(DECISIONS, "each was recorded within 7 days of taking effect")
     assert messages(run(tmp_path, text, log, as_of=day(20))) == []  # not yet recorded then
     assert len(messages(run(tmp_path, text, log))) == 1
+
+
+# -- claims about others satisfy no rule ---------------------------------------------------------
+
+
+def test_a_goal_change_named_but_not_confirmed_by_a_partner_is_not_agreed(tmp_path):
+    log = Log()
+    log.tandem(1)
+    log.goal(2, ["jonas", "miriam"], confirmed=False)  # kathi records that both agreed
+    results = run(tmp_path, scenario("every initiative",
+                                     "every goal change was agreed by both tandem partners"), log)
+    assert messages(results) == [
+        "The goal change at 2026-01-07 names jonas, miriam as agreeing, who did not confirm it."]
+
+
+def test_a_joint_status_not_confirmed_by_a_partner_is_not_joint(tmp_path):
+    log = Log()
+    log.tandem(1)
+    log.status(2, by=["jonas", "miriam"], confirmed=False)  # kathi records it for both
+    results = run(tmp_path, scenario("the status reports of all initiatives",
+                                     "each was reported jointly by the tandem"), log)
+    assert messages(results) == [
+        "Status report at 2026-01-07 names jonas, miriam as reporting, who did not confirm it."]
+
+
+def test_a_decision_its_deciders_did_not_confirm_rests_on_no_confirmed_basis(tmp_path):
+    log = Log()
+    log.decision("d", 1, decided_by=["kathi", "jonas"], confirmed=False)
+    results = run(tmp_path, scenario("the decisions of all initiatives",
+                                     "each was taken on a basis valid at its effective time"), log)
+    assert messages(results) == [
+        "Decision d: its basis rests on jonas deciding, who did not confirm it."]
+
+
+def test_confirmations_are_timed_and_disputes_are_found(tmp_path):
+    log = Log()
+    late = log.status(1, by=["jonas", "miriam"], confirmed=False)
+    log.confirm(late, "jonas", "miriam", after=9)
+    never = log.status(20, by=["jonas", "miriam"], confirmed=False)
+    log.add("EntryDisputed", 21, actor="miriam", entry=never["position"],
+            position=never["position"], reason="Not what we said")
+    confirmed = run(tmp_path, scenario("the status reports of all initiatives",
+                                       "each was confirmed by everyone it names within 7 days"),
+                    log, now=25)
+    assert messages(confirmed) == [  # kathi recorded both reports for jonas and miriam
+        "Status report of 2026-01-06 names jonas, who confirmed it after 9.0 days (at most 7).",
+        "Status report of 2026-01-06 names miriam, who confirmed it after 9.0 days (at most 7).",
+    ]  # the later one waits only 5 days for jonas, which the rule still allows
+    disputed = run(tmp_path, scenario("every initiative", "no entry was disputed"), log, now=25)
+    assert messages(disputed) == [f"miriam disputes StatusReported #{never['position']}: "
+                                  "Not what we said"]

@@ -18,11 +18,12 @@ from web.api import (
     handoffs,
     health,
     initiatives,
+    members,
     responsibilities,
 )
 
 ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
-           audit, health)
+           members, audit, health)
 
 
 def install(app: FastAPI) -> None:

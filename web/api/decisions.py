@@ -13,8 +13,8 @@ from web.api.deps import (
     From,
     Id,
     IdFilter,
-    Reader,
     ScopeFilter,
+    Seen,
     System,
     Time,
     Writer,
@@ -57,15 +57,19 @@ def revoke_decision(iid: str, did: str, body: m.Reason, who: Writer,
 
 @router.get(IN + "/decisions/{did}", summary="One decision", tags=["read"],
             responses=errors(404))
-def decision(iid: Id, did: Id, who: Reader, tandem: System) -> dict[str, Any]:
+def decision(iid: Id, did: Id, seen: Seen, tandem: System) -> dict[str, Any]:
+    seen.require(iid)
     return tandem.read.decision(iid, did)
 
 
 @router.get("/decisions", summary="The decision register", tags=["read"], responses=errors())
-def decisions(who: Reader, tandem: System, initiative: IdFilter = None, person: IdFilter = None,
+def decisions(seen: Seen, tandem: System, initiative: IdFilter = None, person: IdFilter = None,
               scope: ScopeFilter = None,
-              status: Literal["in_force", "superseded", "revoked"] | None = None,
+              status: Literal["in_force", "pending", "disputed", "superseded",
+                              "revoked"] | None = None,
+              attestation: Literal["confirmed", "pending", "disputed"] | None = None,
               from_: From = None, to: Time = None) -> dict[str, Any]:
     return {"decisions": tandem.read.decisions(
         initiative=initiative, person=person, scope=scope, status=status,
-        start=params.moment(from_, "from", end_of_day=False), end=params.moment(to, "to"))}
+        start=params.moment(from_, "from", end_of_day=False), end=params.moment(to, "to"),
+        attested=attestation, hidden=seen.hidden)}

@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from domain.values import SCOPE, SLUG
+from projections.members import Visibility
 from web.auth import ADMIN_ROLES, AUDIT_ROLES, READ_ROLES, WRITE_ROLES, Principal, authenticate
 from web.system import Tandem
 
@@ -73,7 +74,15 @@ def role(allowed: Iterable[str], doing: str) -> Callable[..., Principal]:
     return check
 
 
+def visibility(request: Request,
+               who: Annotated[Principal, Depends(role(READ_ROLES, "read"))]) -> Visibility:
+    """What the reader may read: every initiative but those open to their members only that
+    the reader does not belong to (auditors read everything)."""
+    return system(request).read.visibility(who.person, who.role)
+
+
 Reader = Annotated[Principal, Depends(role(READ_ROLES, "read"))]
+Seen = Annotated[Visibility, Depends(visibility)]
 Writer = Annotated[Principal, Depends(role(WRITE_ROLES, "record events in initiatives"))]
 Admin = Annotated[Principal, Depends(role(ADMIN_ROLES, "do this"))]
 Auditor = Annotated[Principal, Depends(role(AUDIT_ROLES, "use audit endpoints"))]

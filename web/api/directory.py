@@ -17,6 +17,7 @@ from web.api.deps import (
     Offset,
     Order,
     Reader,
+    Seen,
     System,
     Time,
     Types,
@@ -59,10 +60,10 @@ def person(pid: Id, who: Reader, tandem: System) -> dict[str, Any]:
 
 @router.get("/people/{pid}/timeline", summary="Events naming a person", tags=["read"],
             responses=errors(404))
-def person_timeline(pid: Id, who: Reader, tandem: System, order: Order = "effective",
+def person_timeline(pid: Id, seen: Seen, tandem: System, order: Order = "effective",
                     type: Types = None, from_: From = None, to: Time = None,
                     limit: Limit = 500, offset: Offset = 0) -> dict[str, Any]:
     return {"events": tandem.read.timeline(
         person=pid, order=order, types=params.event_types(type),
         start=params.moment(from_, "from", end_of_day=False), end=params.moment(to, "to"),
-        limit=limit, offset=offset)}
+        limit=limit, offset=offset, hidden=seen.hidden)}

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from web.api import models as m
-from web.api.deps import IdFilter, Reader, System, Writer, created, errors
+from web.api.deps import IdFilter, Seen, System, Writer, created, errors
 
 router = APIRouter(prefix="/api")
 IN = "/initiatives/{iid}"
@@ -36,7 +36,7 @@ def forward_escalation(iid: str, eid: str, body: m.Reason, who: Writer,
 
 @router.get("/escalations", summary="The escalation register", tags=["read"],
             responses=errors())
-def escalations(who: Reader, tandem: System,
+def escalations(seen: Seen, tandem: System,
                 status: Literal["open", "resolved", "all"] = "all",
                 initiative: IdFilter = None) -> dict[str, Any]:
-    return {"escalations": tandem.read.escalations(status, initiative)}
+    return {"escalations": tandem.read.escalations(status, initiative, hidden=seen.hidden)}

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from web import params
 from web.api import models as m
-from web.api.deps import Id, KnownAt, Reader, System, Writer, created, errors
+from web.api.deps import Id, KnownAt, Seen, System, Writer, created, errors
 
 router = APIRouter(prefix="/api/initiatives/{iid}")
 
@@ -24,8 +24,9 @@ def set_goal(iid: str, body: m.Goal, who: Writer, tandem: System) -> JSONRespons
 
 @router.get("/goal/history", summary="Every version of the shared goal", tags=["read"],
             responses=errors(404))
-def goal_history(iid: Id, who: Reader, tandem: System,
+def goal_history(iid: Id, seen: Seen, tandem: System,
                  known_at: KnownAt = None) -> dict[str, Any]:
+    seen.require(iid)
     return tandem.read.goal_history(iid, params.moment(known_at, "known_at"))
 
 

@@ -18,7 +18,7 @@ from web.api.deps import (
     Limit,
     Offset,
     Order,
-    Reader,
+    Seen,
     System,
     Time,
     Types,
@@ -37,7 +37,7 @@ def open_initiative(body: m.NewInitiative, who: Admin, tandem: System) -> JSONRe
     return created(tandem.record(
         tandem.app.open_initiative, actor=who.person, initiative=body.id, title=body.title,
         sponsor=body.sponsor, units=body.units, escalation_path=body.escalation_path,
-        effective_at=body.effective_at))
+        effective_at=body.effective_at, visibility=body.visibility))
 
 
 @router.post(IN + "/close", status_code=201, summary="Close the initiative with its outcome",
@@ -49,31 +49,34 @@ def close_initiative(iid: str, body: m.Close, who: Writer, tandem: System) -> JS
 
 @router.get("/initiatives", summary="All initiatives with their goal, tandem and open items",
             tags=["read"], responses=errors())
-def initiatives(who: Reader, tandem: System) -> dict[str, Any]:
-    return {"initiatives": tandem.read.initiatives()}
+def initiatives(seen: Seen, tandem: System) -> dict[str, Any]:
+    return {"initiatives": tandem.read.initiatives(hidden=seen.hidden)}
 
 
 @router.get(IN, summary="An initiative's state, bitemporally", tags=["read"],
             responses=errors(404))
-def state(iid: Id, who: Reader, tandem: System, as_of: AsOf = None,
+def state(iid: Id, seen: Seen, tandem: System, as_of: AsOf = None,
           known_at: KnownAt = None) -> dict[str, Any]:
+    seen.require(iid)
     return tandem.read.state(iid, params.moment(as_of, "as_of"),
                              params.moment(known_at, "known_at"))
 
 
 @router.get(IN + "/matrix", summary="The responsibility matrix and the tandem", tags=["read"],
             responses=errors(404))
-def matrix(iid: Id, who: Reader, tandem: System, as_of: AsOf = None,
+def matrix(iid: Id, seen: Seen, tandem: System, as_of: AsOf = None,
            known_at: KnownAt = None) -> dict[str, Any]:
+    seen.require(iid)
     return tandem.read.matrix(iid, params.moment(as_of, "as_of"),
                               params.moment(known_at, "known_at"))
 
 
 @router.get(IN + "/timeline", summary="An initiative's events", tags=["read"],
             responses=errors(404))
-def initiative_timeline(iid: Id, who: Reader, tandem: System, order: Order = "effective",
+def initiative_timeline(iid: Id, seen: Seen, tandem: System, order: Order = "effective",
                         type: Types = None, from_: From = None, to: Time = None,
                         limit: Limit = 500, offset: Offset = 0) -> dict[str, Any]:
+    seen.require(iid)
     return {"events": tandem.read.timeline(
         initiative=iid, order=order, types=params.event_types(type),
         start=params.moment(from_, "from", end_of_day=False), end=params.moment(to, "to"),
@@ -82,6 +85,6 @@ def initiative_timeline(iid: Id, who: Reader, tandem: System, order: Order = "ef
 
 @router.get("/events", summary="The whole log in recording order, paged", tags=["read"],
             responses=errors())
-def events(who: Reader, tandem: System, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+def events(seen: Seen, tandem: System, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
            limit: Limit = 100) -> dict[str, Any]:
-    return tandem.read.events(after, limit)
+    return tandem.read.events(after, limit, hidden=seen.hidden)

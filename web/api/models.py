@@ -49,6 +49,29 @@ class NewInitiative(Body):
     units: list[str]
     escalation_path: list[str]
     effective_at: Moment = None
+    visibility: str = Field("open", description="open (every signed-in person reads it) or "
+                                                "members (only its members and auditors)")
+
+
+class NewMember(Body):
+    person: str
+    role: str = Field(description="lead, member or observer")
+    reason: str = ""
+    effective_at: Moment = None
+
+
+class Dismissal(Body):
+    reason: str
+    effective_at: Moment = None
+
+
+class Readers(Body):
+    visibility: str = Field(description="open or members")
+
+
+class Answer(Body):
+    answer: str = Field(description="confirm or dispute")
+    reason: str = Field("", description="why, when disputing")
 
 
 class Goal(Body):

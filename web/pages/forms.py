@@ -221,6 +221,22 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         EFFECTIVE,
     ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline",
         {"id": "handoff", "from": "from_person", "to": "to_person"}),
+    Form("member", N_("Admit a member"), lambda app, s: app.admit_member(
+        actor=s.actor, initiative=s.initiative, person=s.text("person"), role=s.text("role"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("person", N_("Person"), "select", choices="people"),
+        Field("role", N_("Role in the initiative"), "select", choices="member_roles",
+              help=N_("Leads admit and dismiss members; members record; observers read.")),
+        Field("reason", N_("Reason"), "textarea", required=False),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}#members"),
+    Form("dismiss", N_("Dismiss a member"), lambda app, s: app.dismiss_member(
+        actor=s.actor, initiative=s.initiative, person=s.text("person"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("person", N_("Member"), "select", choices="admitted"),
+        Field("reason", N_("Reason"), "textarea"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}#members"),
     Form("status", N_("Report the joint status"), lambda app, s: app.report_status(
         actor=s.actor, initiative=s.initiative, summary=s.text("summary"),
         running=s.items("running"), blocked=s.items("blocked"), options=s.items("options"),

@@ -1,4 +1,6 @@
-"""Login with an API token or a one-time login link, logout, and the language switch."""
+"""Signing in with an API token (the form) or a one-time login link, signing out, and the
+language switch. A login link's GET shows a button; only the POST signs in, so a link opened by
+a mail scanner is not used up, and nothing signs anyone in without the form's CSRF token."""
 
 from __future__ import annotations
 
@@ -14,18 +16,22 @@ from web.pages.render import language, login_state, pages, render
 from web.pages.session import Session, csrf_ok, safe_next
 
 router = APIRouter(include_in_schema=False)
-def _logged_in(request: Request, person: str, target: str) -> Response:
+MAX_TOKEN = 200
+
+
+def _signed_in(request: Request, person: str, token_id: str | None,
+               target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=303)
-    pages(request).sessions.save(response, Session.fresh(person), pages(request).secure_cookies)
+    pages(request).sessions.begin(request, response, person, token_id)
     return response
 
 
 def _login_form(request: Request, session: Session, error: str = "", status: int = 200,
-                target: str = "/") -> Response:
+                target: str = "/", link: str = "") -> Response:
     response = render(request, "login.html", {"title": _("Log in"), "error": error,
-                                              "next": safe_next(target)},
+                                              "next": safe_next(target), "link": link},
                       status, None, session)
-    pages(request).sessions.save(response, session, pages(request).secure_cookies)
+    pages(request).sessions.anonymous(request, response, session)
     return response
 
 
@@ -33,24 +39,12 @@ def _login_form(request: Request, session: Session, error: str = "", status: int
 def login_page(request: Request) -> Response:
     language(request)
     target = request.query_params.get("next", "/")
-    link = request.query_params.get("link")
-    token = link or request.query_params.get("token")
+    link = request.query_params.get("link", "")[:MAX_TOKEN]
     user, session = login_state(request)
-    if token:  # a one-time login link, or an API token in the URL
-        tandem = pages(request).tandem
-        principal = authenticate(tandem.read, token)
-        if principal is not None:
-            if link:
-                tandem.record(tandem.app.revoke_token, actor=principal.person,
-                              person=principal.person,
-                              token_id=token_id_of(link), reason="one-time login link used")
-            return _logged_in(request, principal.person, target)
-        return _login_form(request, session or Session.fresh(),
-                           _("This token is not valid or its person is deactivated."), 401,
-                           target)
-    if user is not None:
+    if user is not None and not link:
         return RedirectResponse(safe_next(target), status_code=303)
-    return _login_form(request, session or Session.fresh(), target=target)
+    return _login_form(request, Session.anonymous() if session is None or session.person
+                       else session, target=target, link=link)
 
 
 @router.post("/login")
@@ -61,15 +55,23 @@ async def login_submit(request: Request) -> Response:
         language(request)
         _user, session = login_state(request)
         target = str(form.get("next") or "/")
+        link = str(form.get("link") or "")[:MAX_TOKEN]
         if not csrf_ok(session, form.get("csrf")):
-            return _login_form(request, Session.fresh(),
-                               _("The form had expired. Please try again."), 403, target)
-        principal = authenticate(pages(request).tandem.read, str(form.get("token") or ""))
+            return _login_form(request, Session.anonymous(),
+                               _("The form had expired. Please try again."), 403, target, link)
+        tandem = pages(request).tandem
+        token = link or str(form.get("token") or "")
+        principal = authenticate(tandem.read, token)
         if principal is None:
-            return _login_form(request, session or Session.fresh(),
+            return _login_form(request, Session.anonymous(),
                                _("This token is not valid or its person is deactivated."), 401,
                                target)
-        return _logged_in(request, principal.person, target)
+        if link:  # a one-time link: its token stops working now; the session holds no token
+            tandem.record(tandem.app.revoke_token, actor=principal.person,
+                          person=principal.person, token_id=token_id_of(link),
+                          reason="one-time login link used")
+            return _signed_in(request, principal.person, None, target)
+        return _signed_in(request, principal.person, token_id_of(token), target)
 
     return await run_in_threadpool(submit)
 
@@ -81,7 +83,7 @@ async def logout(request: Request) -> Response:
     if not csrf_ok(session, form.get("csrf")):
         return RedirectResponse("/", status_code=303)
     response = RedirectResponse("/login", status_code=303)
-    pages(request).sessions.clear(response)
+    pages(request).sessions.end(request, response, session)
     return response
 
 
@@ -94,4 +96,3 @@ def switch_language(request: Request, code: str) -> Response:
         response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
                             httponly=True)
     return response
-

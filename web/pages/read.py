@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from projections.members import Visibility
 from projections.queries import ReadModels
 from web.auth import Principal
 from web.i18n import gettext as _
@@ -28,8 +29,8 @@ def _dates(request: Request, *names: str) -> dict[str, str]:
 
 @router.get("/")
 def overview(request: Request) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
-        return {"title": _("Initiatives"), "initiatives": read.initiatives()}
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
+        return {"title": _("Initiatives"), "initiatives": read.initiatives(hidden=seen.hidden)}
     return show(request, "overview.html", build)
 
 
@@ -37,8 +38,9 @@ def overview(request: Request) -> Response:
 def initiative(request: Request, iid: str) -> Response:
     raw = _dates(request, "as_of", "known_at")
 
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
         as_of, known_at = moment(raw["as_of"], "as_of"), moment(raw["known_at"], "known_at")
+        seen.require(iid)
         state = read.state(iid, as_of, known_at)
         total = read.state(iid)["events"]
         latest = read.timeline(initiative=iid, offset=max(0, total - LATEST), limit=LATEST)
@@ -50,12 +52,15 @@ def initiative(request: Request, iid: str) -> Response:
             "escalations": [e for e in state["escalations"].values() if e["status"] == "open"],
             "mandates": list(state["mandates"].values()),
             "latest": [{**e, "link": link_for(e)} for e in reversed(latest)],
+            "decisions": sorted(state["decisions"].values(),
+                                key=lambda d: (d["effective_at"], d["position"]), reverse=True),
+            "members": read.members(iid)["members"],
         }
     return show(request, "initiative.html", build)
 
 
-def _timeline(request: Request, read: ReadModels, heading: str, base: str, *,
-              initiative: str | None = None, person: str | None = None,
+def _timeline(request: Request, read: ReadModels, seen: Visibility, heading: str, base: str,
+              *, initiative: str | None = None, person: str | None = None,
               unit: str | None = None) -> dict[str, Any]:
     params = request.query_params
     order = params.get("order", "effective")
@@ -65,7 +70,8 @@ def _timeline(request: Request, read: ReadModels, heading: str, base: str, *,
     entries = read.timeline(order=order, types=types or None,
                             start=moment(raw["start"], "start", end_of_day=False),
                             end=moment(raw["end"], "end"), limit=TIMELINE_PAGE,
-                            initiative=initiative, person=person, unit=unit)
+                            initiative=initiative, person=person, unit=unit,
+                            hidden=seen.hidden)
     other = "recorded" if order == "effective" else "effective"
     toggle = urlencode([("order", other), *[("type", t) for t in types],
                         *[(k, v) for k, v in raw.items() if v]])
@@ -77,9 +83,10 @@ def _timeline(request: Request, read: ReadModels, heading: str, base: str, *,
 
 @router.get("/initiatives/{iid}/timeline")
 def initiative_timeline(request: Request, iid: str) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
+        seen.require(iid)
         row = read.initiative_row(iid)
-        context = _timeline(request, read, _("Timeline: %(name)s") % {"name": row["title"]},
+        context = _timeline(request, read, seen, _("Timeline: %(name)s") % {"name": row["title"]},
                             f"/initiatives/{iid}/timeline", initiative=iid)
         return {**context, "iid": iid, "initiative": row}
     return show(request, "timeline.html", build)
@@ -87,35 +94,38 @@ def initiative_timeline(request: Request, iid: str) -> Response:
 
 @router.get("/people/{pid}/timeline")
 def person_timeline(request: Request, pid: str) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
         person = read.person(pid)
-        return {**_timeline(request, read, _("Timeline: %(name)s") % {"name": person["name"]},
+        return {**_timeline(request, read, seen, _("Timeline: %(name)s") % {"name": person["name"]},
                             f"/people/{pid}/timeline", person=pid), "person": person}
     return show(request, "timeline.html", build)
 
 
 @router.get("/units/{uid}/timeline")
 def unit_timeline(request: Request, uid: str) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
         unit = read.unit(uid)
-        return {**_timeline(request, read, _("Timeline: %(name)s") % {"name": unit["name"]},
+        return {**_timeline(request, read, seen, _("Timeline: %(name)s") % {"name": unit["name"]},
                             f"/units/{uid}/timeline", unit=uid), "unit": unit}
     return show(request, "timeline.html", build)
 
 
 @router.get("/initiatives/{iid}/goal")
 def goal_history(request: Request, iid: str) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
+        seen.require(iid)
         row = read.initiative_row(iid)
         history = read.goal_history(iid)
         return {"title": _("Goal history: %(name)s") % {"name": row["title"]}, "iid": iid,
-                "initiative": row, "versions": list(reversed(history["versions"]))}
+                "initiative": row, "versions": list(reversed(history["versions"])),
+                "unconfirmed": list(reversed(history["unconfirmed"]))}
     return show(request, "goal.html", build)
 
 
 @router.get("/initiatives/{iid}/decisions/{did}")
 def decision(request: Request, iid: str, did: str) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
+        seen.require(iid)
         found = read.decision(iid, did)
         state = read.state(iid)
         basis = dict(found["basis"])
@@ -134,8 +144,8 @@ def decision(request: Request, iid: str, did: str) -> Response:
 
 @router.get("/escalations")
 def escalations(request: Request) -> Response:
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
-        rows = read.escalations("all")
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
+        rows = read.escalations("all", hidden=seen.hidden)
         paths = {i: read.state(i)["escalation_path"] for i in {e["initiative"] for e in rows}}
         open_rows = sorted((e for e in rows if e["status"] == "open"),
                            key=lambda e: -e["age_days"])
@@ -148,13 +158,13 @@ def escalations(request: Request) -> Response:
 def person(request: Request, pid: str) -> Response:
     raw = _dates(request, "as_of")
 
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
         found = read.person(pid)
         as_of = moment(raw["as_of"], "as_of")
-        states = [read.state(i["initiative"]) for i in read.initiatives()]
+        states = [read.state(i["initiative"]) for i in read.initiatives(hidden=seen.hidden)]
         return {"title": found["name"], "person": found, "raw": raw,
-                "roles_now": read.roles_of(pid),
-                "roles_then": read.roles_of(pid, as_of) if as_of else None,
+                "roles_now": read.roles_of(pid, hidden=seen.hidden),
+                "roles_then": read.roles_of(pid, as_of, hidden=seen.hidden) if as_of else None,
                 "mandates": mandates_of(states, pid),
-                "decisions": read.decisions(person=pid)}
+                "decisions": read.decisions(person=pid, hidden=seen.hidden)}
     return show(request, "person.html", build)

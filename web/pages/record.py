@@ -9,14 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from domain.errors import DomainError, InvalidInput, NotFound, RuleViolation
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.rules import RULES
 from domain.values import ROLES
 from projections.queries import ReadModels
+from web.errors import status_of
 from web.i18n import gettext as _
 from web.pages.forms import FORMS, Form, Submission, command_values, field_errors
-from web.pages.render import language, login_state, pages, render, to_login
+from web.pages.render import failure, language, login_state, pages, render, to_login
 from web.pages.session import csrf_ok
+from web.pages.views import STATUS
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +42,9 @@ def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
                      if m["status"] == "active"],
         "decisions": [(k, d["title"]) for k, d in state["decisions"].items()
                       if d["status"] == "in_force"],
+        "member_roles": [(r, _(STATUS[r])) for r in ("member", "observer", "lead")],
+        "admitted": [(m["person"], m["person"]) for m in read.members(iid)["members"]
+                     if m["by"] == "admission"],
     }
 
 
@@ -69,11 +74,16 @@ def _guard(request: Request, iid: str, kind: str) -> tuple[Any, Any, Form | None
             "title": _("Not allowed"),
             "message": _("Your role lets you read the log but not record in it.")},
             403, user, session)
+    read = pages(request).tandem.read
     try:
-        pages(request).tandem.read.initiative_row(iid)
-    except NotFound as error:
-        return user, session, form, render(request, "error.html", {
-            "title": _("Not found"), "message": error.detail}, 404, user, session)
+        read.visibility(user.person, user.role).require(iid)
+        read.initiative_row(iid)
+        writers = {m["person"] for m in read.members(iid)["members"]
+                   if m["role"] in ("lead", "member")}
+        if user.person not in writers:
+            raise Forbidden("initiative-membership", f"{user.person} is not a member of '{iid}'.")
+    except DomainError as error:
+        return user, session, form, failure(request, error, user, session)
     return user, session, form, None
 
 
@@ -109,17 +119,14 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
                 general.append(_(error.detail))
             return _form_page(request, iid, form, values, placed, general, None, 422,
                               user, session)
-        except RuleViolation as error:
-            rule = {"id": error.rule or "", "sentence": _(error.sentence),
-                    "detail": error.detail[len(error.sentence):].strip()}
-            return _form_page(request, iid, form, values, {}, [], rule, 422, user, session)
-        except DomainError as error:  # NotFound, Conflict
+        except DomainError as error:  # a rule, a missing reference, a conflict
             rule = None
-            if isinstance(error, NotFound) and error.rule:
+            if error.rule:
                 sentence = RULES[error.rule].sentence
-                rule = {"id": error.rule, "sentence": _(sentence), "detail": error.detail}
+                detail = error.detail.removeprefix(sentence).strip()
+                rule = {"id": error.rule, "sentence": _(sentence), "detail": detail}
             return _form_page(request, iid, form, values, {}, [] if rule else [_(error.detail)],
-                              rule, 409 if rule is None else 422, user, session)
+                              rule, status_of(error), user, session)
         return RedirectResponse(form.land(iid, kwargs), status_code=303)
 
     return await run_in_threadpool(submit)

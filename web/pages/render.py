@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.event_types import UnknownEventType, named
+from projections.members import Visibility
 from projections.queries import ReadModels
 from web import i18n
 from web.auth import Principal
@@ -23,10 +24,11 @@ from web.errors import status_of
 from web.i18n import gettext as _
 from web.pages.session import Session, Sessions, principal_of, session_secret
 from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.security import over_https
 from web.system import Tandem
 
 HERE = Path(__file__).parent
-Build = Callable[[ReadModels, Principal], dict[str, Any]]
+Build = Callable[[ReadModels, Principal, Visibility], dict[str, Any]]
 
 
 def environment() -> Environment:
@@ -58,13 +60,14 @@ def event_label(type_name: str) -> str:
 
 
 class Pages:
-    """What the page routes share: the system, the templates and the session cookie."""
+    """What the page routes share: the system, the templates and the sessions."""
 
     def __init__(self, tandem: Tandem):
+        settings = tandem.settings
         self.tandem = tandem
         self.templates = Jinja2Templates(env=environment())
-        self.sessions = Sessions(session_secret(tandem.settings))
-        self.secure_cookies = tandem.settings.base_url.startswith("https://")
+        self.sessions = Sessions(session_secret(settings), tandem.db, settings.session_idle,
+                                 tandem.read.now, lambda request: over_https(settings, request))
 
 
 def pages(request: Request) -> Pages:
@@ -100,9 +103,18 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "user": user, "csrf": session.csrf if session else "", "lang": lang,
         "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
         "here": here(request), "can_write": bool(user and user.can_write),
+        "waiting": waiting_count(request, user),
     }
     return pages(request).templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status)
+
+
+def waiting_count(request: Request, user: Principal | None) -> int:
+    """How many entries wait for the signed-in person's answer (shown in the header)."""
+    if user is None:
+        return 0
+    read = pages(request).tandem.read
+    return len(read.waiting_for(user.person, read.visibility(user.person, user.role)))
 
 
 def to_login(request: Request) -> Response:
@@ -115,8 +127,9 @@ def show(request: Request, template: str, build: Build) -> Response:
     user, session = login_state(request)
     if user is None:
         return to_login(request)
+    read = pages(request).tandem.read
     try:
-        context = build(pages(request).tandem.read, user)
+        context = build(read, user, read.visibility(user.person, user.role))
     except DomainError as error:
         return failure(request, error, user, session)
     return render(request, template, context, 200, user, session)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from projections.governance.engine import UnusableRules, adopted_rules, check, check_adopted
+from projections.members import Visibility
 from projections.queries import ReadModels
 from web.auth import Principal
 from web.i18n import gettext as _
@@ -51,13 +52,14 @@ def rules(request: Request) -> Response:
     raw = {"as_of": request.query_params.get("as_of", "").strip(),
            "initiative": request.query_params.get("initiative", "").strip()}
 
-    def build(read: ReadModels, user: Principal) -> dict[str, Any]:
+    def build(read: ReadModels, user: Principal, seen: Visibility) -> dict[str, Any]:
         as_of = moment(raw["as_of"], "as_of")
         if raw["initiative"]:
+            seen.require(raw["initiative"])
             read.initiative_row(raw["initiative"])
             ids = [raw["initiative"]]
         else:
-            ids = [i["initiative"] for i in read.initiatives()]
+            ids = [i["initiative"] for i in read.initiatives(hidden=seen.hidden)]
         return {"title": _("Governance rules"), "raw": raw,
                 "results": [judge(read, iid, as_of) for iid in ids]}
     return show(request, "rules.html", build)

@@ -46,6 +46,11 @@ EVENT_LABELS: dict[EventClass, str] = {
     Person.PersonMoved: N_("Person moved"),
     Person.RoleChanged: N_("Role changed"),
     Person.PersonDeactivated: N_("Person deactivated"),
+    ev.MemberAdmitted: N_("Member admitted"),
+    ev.MemberDismissed: N_("Member dismissed"),
+    ev.VisibilityChanged: N_("Readers changed"),
+    ev.EntryConfirmed: N_("Entry confirmed"),
+    ev.EntryDisputed: N_("Entry disputed"),
     Person.TokenIssued: N_("API token issued"),
     Person.TokenRevoked: N_("API token revoked"),
 }
@@ -58,7 +63,11 @@ BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_
 STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked": N_("revoked"),
           "open": N_("open"), "resolved": N_("resolved"), "decided": N_("decided"),
           "closed": N_("closed"), "active": N_("active"), "retired": N_("retired"),
-          "started": N_("started"), "accepted": N_("accepted")}
+          "started": N_("started"), "accepted": N_("accepted"),
+          "pending": N_("awaiting confirmation"), "disputed": N_("disputed"),
+          "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
+          "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
+          "tandem": N_("tandem partner")}
 
 
 def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]]:
