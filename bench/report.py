@@ -241,7 +241,10 @@ def section(report: dict[str, Any], source: str) -> str:
         "- Queries: p50 / p95 / p99 over 300 random calls of the read models in-process; "
         "export writes an audit bundle of the whole log with an inclusion proof per event.",
         "",
-        f"Raw results: `{source}`.",
+        f"Raw results: `{source}`. To measure again: `python -m bench --backend both --events "
+        "10000,100000 --pg-url postgresql://USER@HOST:PORT/DB` (HTTP needs Debian's `wrk`; the "
+        "bench works in schemas of its own and drops them), then `python -m bench.readme "
+        "FILE` to regenerate this section.",
         END,
     ])
 
