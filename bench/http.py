@@ -30,6 +30,7 @@ CLIENTS = 50
 THREADS = 2
 WORKERS = 2
 WARM_UP_SECONDS = 2
+SINGLE_RENDERS = 40
 WRK_MISSING = ("wrk is not installed, so the HTTP load was skipped. It is Debian's package "
                "`wrk`: install it with `apt-get install wrk` and run the bench again.")
 
@@ -213,6 +214,22 @@ def check(target: Target) -> Answer:
     return answer
 
 
+def single_renders(target: Target, samples: int,
+                   before: Callable[[], None] | None = None) -> dict[str, float]:
+    """One client, one request at a time: how long one page takes, each time after `before`
+    (a write that moves the log, so that nothing rendered earlier may be served)."""
+    from bench.measure import percentiles
+
+    durations = []
+    for _ in range(samples):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        check(target)
+        durations.append(time.perf_counter() - started)
+    return percentiles(durations)
+
+
 def session_cookie(answer: Answer) -> str:
     cookies = [c.split(";", 1)[0] for c in answer.headers.get("set-cookie", [])]
     if not cookies:
@@ -228,6 +245,7 @@ class Tandem:
     signing_key: str
     initiative: str
     token: str
+    write: Callable[[], None]  # records one entry in the initiative
 
 
 def http_load(tandem: Tandem, folder: Path, seconds: float, rounds: int, port: int,
@@ -275,6 +293,9 @@ def http_load(tandem: Tandem, folder: Path, seconds: float, rounds: int, port: i
             targets.append(not_modified.pop("target"))
         for target in targets:  # warm every worker up: templates, caches, connections
             wrk(path, target.port, target.path, WARM_UP_SECONDS, target.headers)
+        say("  single page renders, unchanged log and after a write")
+        single = {"unchanged": single_renders(targets[1], SINGLE_RENDERS),
+                  "after_write": single_renders(targets[1], SINGLE_RENDERS, tandem.write)}
         runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
         for number in range(rounds):
             for target in targets:
@@ -287,7 +308,7 @@ def http_load(tandem: Tandem, folder: Path, seconds: float, rounds: int, port: i
     result: dict[str, Any] = {
         "tool": wrk_version(path), "clients": CLIENTS, "threads": THREADS,
         "server_workers": WORKERS, "seconds_per_target": seconds, "rounds": rounds,
-        "startup_seconds": started,
+        "startup_seconds": started, "single_render": single,
         "paths": {t.name: t.path for t in targets},
     }
     result |= {name: combine(r) for name, r in runs.items()}

@@ -134,7 +134,7 @@ def _measure(tandem: Tandem, settings: Settings, events: int, folder: Path, opti
         ("export", lambda: export(tandem, folder)),
     ]
     if options.http_seconds > 0:
-        phases.append(("http", lambda: http(tandem, settings, folder, options, say)))
+        phases.append(("http", lambda: http(tandem, history, settings, folder, options, say)))
     for name, measure in phases:
         say(f"  {name}")
         result[name] = measure()
@@ -263,7 +263,7 @@ def export(tandem: Tandem, folder: Path) -> dict[str, Any]:
     return {"events": count, "tandem_events_per_s": round(count / elapsed)}
 
 
-def http(tandem: Tandem, settings: Settings, folder: Path, options: Options,
+def http(tandem: Tandem, history: History, settings: Settings, folder: Path, options: Options,
          say: Say) -> dict[str, Any]:
     from bench import http as load
 
@@ -272,6 +272,13 @@ def http(tandem: Tandem, settings: Settings, folder: Path, options: Options,
     person = tandem.read.people()[0]["person"]
     token, _ = tandem.app.issue_token(actor="bench", person=person)
     tandem.catch_up()
-    target = load.Tandem(settings.database_url, str(settings.signing_key_path), initiative, token)
+    lead = history.leads[initiative][0]
+    values = iter(range(10**9))
+
+    def write() -> None:
+        tandem.record(tandem.app.record_measurement, actor=lead, initiative=initiative,
+                      criterion="c0", value=next(values) % 5 + 1, note="bench")
+    target = load.Tandem(settings.database_url, str(settings.signing_key_path), initiative, token,
+                         write)
     return load.http_load(target, folder, options.http_seconds, options.http_rounds,
                           options.port, options.startup_timeout, say)
