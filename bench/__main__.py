@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import sys
 import time
 import traceback
@@ -93,8 +94,15 @@ def table(rows: list[list[str]], title: str) -> Table:
     return t
 
 
+def interrupted(signum: int, frame: Any) -> None:
+    """A terminated bench cleans up like an interrupted one: servers stopped, schemas dropped,
+    what it measured saved."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGTERM, interrupted)
     args = parser().parse_args(argv)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     sizes = [int(s.replace("_", "")) for s in args.events.split(",") if s.strip()]

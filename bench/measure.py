@@ -278,7 +278,7 @@ def http(tandem: Tandem, history: History, settings: Settings, folder: Path, opt
     def write() -> None:
         tandem.record(tandem.app.record_measurement, actor=lead, initiative=initiative,
                       criterion="c0", value=next(values) % 5 + 1, note="bench")
-    target = load.Tandem(settings.database_url, str(settings.signing_key_path), initiative, token,
+    target = load.UnderLoad(settings.database_url, str(settings.signing_key_path), initiative, token,
                          write)
     return load.http_load(target, folder, options.http_seconds, options.http_rounds,
                           options.port, options.startup_timeout, say)
