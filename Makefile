@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TANDEM_DATABASE_URL ?= sqlite:///$(DB)
 
-.PHONY: run test check install lint typecheck contracts bench screenshots clean
+.PHONY: run test check install lint typecheck contracts bench bench-readme screenshots clean
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,13 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	@$(BIN)/lint-imports
 
+## bench: `python -m bench $(BENCH_ARGS)`; PostgreSQL from BENCH_PG_URL or --pg-url, HTTP load needs wrk
 bench: $(STAMP)
 	@$(BIN)/python -m bench $(BENCH_ARGS)
+
+## bench-readme: the README's Performance section from a results file (default: the newest)
+bench-readme: $(STAMP)
+	@$(BIN)/python -m bench.readme $(BENCH_RESULTS)
 
 screenshots: $(STAMP)
 	@$(BIN)/python docs/screenshots.py

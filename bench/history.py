@@ -30,6 +30,7 @@ class History:
         self.app = tandem.app
         self.rng = random.Random(seed)
         self.people: dict[str, list[str]] = {}
+        self.leads: dict[str, list[str]] = {}  # each initiative's tandem
         self.recorded = 0
         self.clock = START
         self.app.clock = lambda: self.clock
@@ -69,6 +70,7 @@ class History:
             actor=sponsor, initiative=iid, title=f"Initiative {number}", sponsor=sponsor,
             units=[a, b], escalation_path=[sponsor, level2], effective_at=opened))
         self.tandem_people = [side_a[1], side_b[1]]
+        self.leads[iid] = self.tandem_people
         day = 0
         counters = {"d": 0, "p": 0, "e": 0, "m": 0, "h": 0}
         open_escalations: list[str] = []
