@@ -8,8 +8,20 @@ from datetime import timedelta
 from pathlib import Path
 
 from projections.db import Storage
+from projections.ledger.notes import (
+    COSIGNATURE_V1,
+    CheckpointError,
+    KeyNameError,
+    VerifierKey,
+    check_key_name,
+    parse_verifier_key,
+)
 
 DEFAULT_URL = "sqlite:///tandem.db"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable and what to do."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,15 @@ class Settings:
     origin: str = "tandem.local/log"
     session_secret: str = ""
     base_url: str = "http://127.0.0.1:8000"
+    witnesses: tuple[str, ...] = ()
+    recording_skew_seconds: float = 300.0
+
+    def __post_init__(self) -> None:
+        try:
+            check_key_name(self.origin, "log origin")
+        except KeyNameError as error:
+            raise SettingsError(f"TANDEM_LOG_ORIGIN: {error}") from None
+        _ = self.witness_keys  # parsed once here, so that a bad key stops the start
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -35,6 +56,8 @@ class Settings:
             origin=env.get("TANDEM_LOG_ORIGIN", "tandem.local/log"),
             session_secret=env.get("TANDEM_SESSION_SECRET", ""),
             base_url=env.get("TANDEM_BASE_URL", "http://127.0.0.1:8000"),
+            witnesses=tuple(env.get("TANDEM_WITNESSES", "").replace(",", " ").split()),
+            recording_skew_seconds=float(env.get("TANDEM_RECORDING_SKEW_SECONDS", "300")),
         )
 
     @property
@@ -53,3 +76,15 @@ class Settings:
         storage = self.storage
         folder = Path(storage.path).resolve().parent if storage.backend == "sqlite" else Path.cwd()
         return folder / "tandem-signing.key"
+
+    @property
+    def witness_keys(self) -> dict[str, VerifierKey]:
+        """The witnesses whose cosignatures the log accepts, by name (TANDEM_WITNESSES)."""
+        keys: dict[str, VerifierKey] = {}
+        for text in self.witnesses:
+            try:
+                key = parse_verifier_key(text, COSIGNATURE_V1)
+            except CheckpointError as error:
+                raise SettingsError(f"TANDEM_WITNESSES: {error}") from None
+            keys[key.name] = key
+        return keys

@@ -19,8 +19,8 @@ def installed(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     key = tmp_path / "keys" / "tandem-signing.key"
     monkeypatch.setenv("TANDEM_SIGNING_KEY", str(key))
     monkeypatch.setenv("TANDEM_DATABASE_URL", database_url)
-    assert main(["init", "--admin-id", "kathi", "--admin-name", "Kathi", "--admin-unit", "ops"]) == 0
-    assert main(["demo"]) == 0
+    assert main(["init", "--admin-id", "kathi", "--admin-name", "Kathi", "--admin-unit", "ops",
+                 "--demo"]) == 0
     return Settings.from_env()
 
 

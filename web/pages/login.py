@@ -38,7 +38,7 @@ def login_page(request: Request) -> Response:
     user, session = login_state(request)
     if token:  # a one-time login link, or an API token in the URL
         tandem = pages(request).tandem
-        principal = authenticate(tandem.read, token)
+        principal = authenticate(tandem, token)
         if principal is not None:
             if link:
                 tandem.record(tandem.app.revoke_token, actor=principal.person,
@@ -64,7 +64,7 @@ async def login_submit(request: Request) -> Response:
         if not csrf_ok(session, form.get("csrf")):
             return _login_form(request, Session.fresh(),
                                _("The form had expired. Please try again."), 403, target)
-        principal = authenticate(pages(request).tandem.read, str(form.get("token") or ""))
+        principal = authenticate(pages(request).tandem, str(form.get("token") or ""))
         if principal is None:
             return _login_form(request, session or Session.fresh(),
                                _("This token is not valid or its person is deactivated."), 401,
