@@ -81,21 +81,22 @@ def log_public_key(key_path: Path) -> Ed25519PublicKey:
     return load_public_key(pub if pub.exists() else Path(key_path))
 
 
-def load_verifier(path: Path, origin: str) -> VerifierKey:
-    """The log's verifier from a file: a PEM public (or private) key, taken as the key of the
-    log `origin`, or a C2SP verifier key `name+id+key`, whose name must be `origin`."""
+def load_verifier(path: Path, origin: str | None, fallback: str = "") -> VerifierKey:
+    """The log's verifier from a file: a C2SP verifier key `name+id+key` (its name is the log's
+    origin, and must be `origin` if that is given), or a PEM public (or private) key, taken as
+    the key of the log `origin` (or `fallback`)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise SigningKeyError(f"Cannot read the public key {path}: {error.strerror}") from None
     if b"-----BEGIN" in data:
-        return VerifierKey(origin, load_public_key(path))
+        return VerifierKey(origin or fallback, load_public_key(path))
     try:
         found = parse_verifier_key(data.decode("utf-8"), ED25519)
     except (UnicodeDecodeError, CheckpointError) as error:
         raise SigningKeyError(f"{path} is neither a PEM public key nor a verifier key: "
                               f"{error}") from None
-    if found.name != origin:
+    if origin is not None and found.name != origin:
         raise SigningKeyError(f"{path} is the key of the log '{found.name}', not of '{origin}'.")
     return found
 

@@ -134,13 +134,18 @@ def parse_verifier_key(text: str, kind: int | None = None) -> VerifierKey:
     return found
 
 
+def signature_line(text: str, name: str, key: Ed25519PrivateKey) -> str:
+    """An Ed25519 (type 0x01) signature line of a note text under the key name `name`."""
+    check_key_name(name)
+    blob = base64.b64encode(key_id(name, key.public_key()) + key.sign(text.encode())).decode()
+    return f"{SIGNATURE_PREFIX}{name} {blob}\n"
+
+
 def sign(checkpoint: Checkpoint, key: Ed25519PrivateKey) -> str:
     """The checkpoint signed by the log under its origin as key name."""
     check_key_name(checkpoint.origin, "log origin")
     body = checkpoint.body()
-    signature = key.sign(body.encode())
-    blob = base64.b64encode(key_id(checkpoint.origin, key.public_key()) + signature).decode()
-    return f"{body}\n{SIGNATURE_PREFIX}{checkpoint.origin} {blob}\n"
+    return f"{body}\n{signature_line(body, checkpoint.origin, key)}"
 
 
 def split(note: str) -> tuple[str, list[Signature]]:

@@ -89,7 +89,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         witnesses = witnesses_of(args)
         if args.bundle:
-            return _verify_bundle(Path(args.bundle), args.public_key, args.origin, witnesses)
+            return _verify_bundle(Path(args.bundle), args.public_key, args.origin,
+                                  settings.origin, witnesses)
         return _verify_log(settings, origin, args, witnesses)
     except (Unusable, SigningKeyError, JournalError, UnreadableLog, OSError) as error:
         err.print(f"[red]Cannot verify: {escape(str(error))}[/]")
@@ -129,17 +130,14 @@ def _verify_log(settings: Settings, origin: str, args: argparse.Namespace,
     return 0 if result.ok else EXIT_REFUSED
 
 
-def _verify_bundle(folder: Path, public_key: str | None, origin: str | None,
+def _verify_bundle(folder: Path, public_key: str | None, origin: str | None, default: str,
                    witnesses: tuple[VerifierKey, ...]) -> int:
+    """The origin a bundle's checkpoint must name: --origin, else the verifier key's name,
+    else TANDEM_LOG_ORIGIN; never the bundle's own (unsigned) manifest."""
     if not (folder / "manifest.json").is_file():
         raise Unusable(f"{folder} holds no audit bundle (no manifest.json).")
-    log = None
-    if public_key:
-        if origin is None:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            origin = str(manifest.get("origin") or "")
-        log = load_verifier(Path(public_key), origin)
-    check = verify_bundle(folder, log, origin, witnesses)
+    log = load_verifier(Path(public_key), origin, default) if public_key else None
+    check = verify_bundle(folder, log, origin or (log.name if log else default), witnesses)
     if check.ok:
         witnessed = "".join(f", witnessed by {name} up to {size} events"
                             for name, size in check.witnessed.items())
