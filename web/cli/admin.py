@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from domain.errors import Conflict
 from projections.db import Database
+from projections.ledger.journal import Journal, journal_path
 from projections.ledger.keys import create_signing_key
 from web.cli.console import CLI_ACTOR, err
 from web.cli.demo import load_demo
@@ -16,13 +18,23 @@ from web.system import Tandem, is_initialised
 
 def cmd_init(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.db)
-    probe = Database(settings.storage)
-    try:
-        if is_initialised(probe):
-            err.print(f"{settings.storage.display()} is already initialised; nothing was changed.")
-            return 1
-    finally:
-        probe.close()
+    storage = settings.storage
+    if storage.backend != "sqlite" or Path(storage.path).exists():
+        probe = Database(storage)
+        try:
+            if is_initialised(probe):
+                err.print(f"{storage.display()} is already initialised; nothing was changed.")
+                return 1
+        finally:
+            probe.close()
+    signed = Journal(journal_path(settings.signing_key_path)).last()
+    if signed is not None:
+        err.print(f"[red]The signing key {settings.signing_key_path} has already signed another "
+                  f"log ({signed.size} events, journal {journal_path(settings.signing_key_path)})."
+                  " A new log needs a key of its own: move the key and its journal away (keep "
+                  "them while that log matters) or set TANDEM_SIGNING_KEY. Nothing was "
+                  "changed.[/]")
+        return 1
     tandem = Tandem(settings, create=True)
     try:
         admin = args.admin_id
