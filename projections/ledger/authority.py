@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import TopicError, get_topic
 
 from domain.event_types import DIRECTORY_EVENTS, EventClass
 from projections.db import Connection, Row
@@ -68,9 +68,10 @@ class Authority:
         if row["topic"] in self.topics:
             self.rows.append(row)
 
-    def _derived(self, conn: Connection) -> Connection:
+    def _derived(self, conn: Connection) -> tuple[Connection, list[tuple[str, str]]]:
         """The checked read models, replayed from the collected events into memory, each up to
-        the position its real counterpart has reached."""
+        the position its real counterpart has reached; and the events that could not be
+        replayed (altered ones: the ledger's check names them)."""
         memory = Connection(sqlite3.connect(":memory:"), "sqlite")
         memory.raw.row_factory = sqlite3.Row
         decode = decoder()
@@ -81,26 +82,33 @@ class Authority:
             for statement in projection.ddl:
                 memory.execute(statement)
             reached[projection.name] = int(conn.scalar(SELECT_POSITION, (projection.name,)) or 0)
+        failed: list[tuple[str, str]] = []
         for row in self.rows:
-            raw = stored_event(row)
-            event = decode(raw)
-            originator = str(raw.originator_id)
-            kind = SUBJECT_EVENTS.get(type(event))
-            if kind is not None:
-                subjects[originator] = (kind, getattr(event, kind))
-            subject = subjects.get(originator)
-            initiative = subject[1] if subject and subject[0] == "initiative" else None
-            envelope = Envelope.from_event(int(row["position"]), event, initiative, subject)
-            for projection, _ in projections:
-                if envelope.position <= reached[projection.name]:
-                    projection.apply(memory, envelope, raw)
-        return memory
+            try:
+                raw = stored_event(row)
+                event = decode(raw)
+                originator = str(raw.originator_id)
+                kind = SUBJECT_EVENTS.get(type(event))
+                if kind is not None:
+                    subjects[originator] = (kind, getattr(event, kind))
+                subject = subjects.get(originator)
+                initiative = subject[1] if subject and subject[0] == "initiative" else None
+                envelope = Envelope.from_event(int(row["position"]), event, initiative, subject)
+                for projection, _ in projections:
+                    if envelope.position <= reached[projection.name]:
+                        projection.apply(memory, envelope, raw)
+            except (ValueError, KeyError, TypeError, AttributeError, TopicError,
+                    sqlite3.Error) as error:
+                failed.append(("event not replayable", (
+                    f"the event at position {row['position']} cannot be replayed into the "
+                    f"authorization data ({type(error).__name__}: {error}); the rows it would "
+                    "justify are not checked")))
+        return memory, failed
 
     def differences(self, conn: Connection) -> list[tuple[str, str]]:
         """(kind, detail) for every row of a checked table that the log does not justify, and
         every row the log justifies that is missing."""
-        memory = self._derived(conn)
-        found: list[tuple[str, str]] = []
+        memory, found = self._derived(conn)
         for checked in self.checked:
             for table, key in checked.tables.items():
                 found += _compare(table, key, conn.all(f"SELECT * FROM {table}"),  # noqa: S608

@@ -98,3 +98,14 @@ def test_a_revoked_token_stays_refused_even_if_its_row_is_put_back(
     assert client.get("/api/units",
                       headers={"Authorization": f"Bearer {viewer}"}).status_code == 401
     assert any("tandem_tokens" in f.line() for f in story.verify().findings)
+
+
+def test_a_forged_directory_event_is_named_and_does_not_stop_the_check(story: Tandem) -> None:
+    raw = RawEvents(story.settings)
+    registered = [p for p in raw.positions() if raw.row(p)[2].endswith("PersonRegistered")]
+    forged = registered[-1] + 1
+    raw.insert_forged(forged, copy_of=registered[0])  # a second "kathi", under a new id
+    findings = story.verify().findings
+    assert (findings[0].position, findings[0].kind) == (forged, "event inserted")
+    assert [f.detail.split(" (")[0] for f in findings if f.kind == "event not replayable"] == [
+        f"the event at position {forged} cannot be replayed into the authorization data"]
