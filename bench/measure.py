@@ -182,7 +182,9 @@ def verify(tandem: Tandem, settings: Settings) -> dict[str, Any]:
     outcome = tandem.verify()  # as `tandem verify` runs it: journal and authorization data too
     rate = outcome.events / (time.perf_counter() - started)
     raw_count, raw_rate = baselines.raw_select_hash_rate(tandem.db)
-    return {"events": outcome.events, "intact": outcome.ok, "tandem_events_per_s": round(rate),
+    return {"events": outcome.events, "intact": outcome.ok,
+            "findings": sorted({f.kind for f in outcome.findings}),
+            "tandem_events_per_s": round(rate),
             "raw_select_sha256_events_per_s": round(raw_rate), "ratio": round(rate / raw_rate, 3)}
 
 
