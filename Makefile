@@ -21,8 +21,7 @@ install: $(STAMP)
 ## run: the demo story on the embedded SQLite database, served at http://$(HOST):$(PORT)
 run: $(STAMP)
 	@if [ ! -f "$(DB)" ]; then \
-	  $(BIN)/tandem init --admin-id admin --admin-name "Tandem Admin" --admin-unit it --admin-unit-name IT > /dev/null && \
-	  $(BIN)/tandem demo; \
+	  $(BIN)/tandem init --admin-id admin --admin-name "Tandem Admin" --admin-unit it --admin-unit-name IT --demo > /dev/null; \
 	fi
 	@$(BIN)/tandem serve --host $(HOST) --port $(PORT) --login-link kathi
 

@@ -245,6 +245,7 @@ def verify(tandem: Tandem) -> dict[str, Any]:
     rate = outcome.events * VERIFY_ROUNDS / verify_seconds
     floor_rate = lean.events * VERIFY_ROUNDS / floor_seconds
     return {"events": outcome.events, "intact": outcome.ok,
+            "findings": sorted({f.kind for f in outcome.findings}),
             "floor_agrees": lean.mismatches == 0 and lean.root == outcome.root
             and lean.events == outcome.events,
             "tandem_events_per_s": round(rate), "floor_events_per_s": round(floor_rate),

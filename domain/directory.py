@@ -69,6 +69,7 @@ class Person(Aggregate):
 
         def apply(self, person: Person) -> None:
             person.tokens.append(self.token_id)
+            person.token_digests[self.token_id] = self.token_hash
 
     class TokenRevoked(Event):
         token_id: str
@@ -76,6 +77,7 @@ class Person(Aggregate):
 
         def apply(self, person: Person) -> None:
             person.tokens.remove(self.token_id)
+            person.token_digests.pop(self.token_id, None)
 
     def __init__(
         self, person: str, name: str, unit: str, role: str, actor: str, effective_at: datetime
@@ -88,10 +90,17 @@ class Person(Aggregate):
         self.units: list[list[Any]] = [[effective_at, unit]]
         self.deactivated_at: datetime | None = None
         self.tokens: list[str] = []
+        # The digests of the tokens in force, as their issuance recorded them: what a token
+        # presented later must match, whatever a read model says.
+        self.token_digests: dict[str, str] = {}
 
     @staticmethod
     def id_for(person: str) -> Any:
         return entity_id("person", person)
+
+    def holds_token(self, digest: str) -> bool:
+        """Whether a token with this digest was issued to this person and not revoked."""
+        return digest in self.token_digests.values()
 
     def active_at(self, moment: datetime) -> bool:
         return self.deactivated_at is None or moment < self.deactivated_at

@@ -17,6 +17,7 @@ from eventsourcing.persistence import StoredEvent
 
 from domain import attestation
 from domain import events as ev
+from domain.event_types import named as named_class
 from projections.db import Connection, Database, Row
 from projections.envelope import Envelope, bound, db_time
 from projections.projection import Projection, handles
@@ -122,3 +123,29 @@ class AttestationQueries:
         with self.db.connect() as conn:
             rows = conn.all(SELECT_WAITING, (person,))
         return [int(r["position"]) for r in rows if r["initiative"] not in hidden]
+
+
+def of_envelopes(envelopes: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The attestation of every claim among some envelopes, from the answers among the same
+    envelopes only (what a set of exported events proves by itself)."""
+    answers: dict[int, dict[str, dict[str, str | None]]] = {}
+    for e in envelopes:
+        if e["type"] in (ev.EntryConfirmed.__name__, ev.EntryDisputed.__name__):
+            reason = e["data"].get("reason") if e["type"] == ev.EntryDisputed.__name__ else None
+            answers.setdefault(int(e["data"]["position"]), {})[e["actor"]] = {"reason": reason}
+    found = {}
+    for e in envelopes:
+        named = attestation.named(named_class(e["type"]), e["data"])
+        if not set(named) - {e["actor"]}:
+            continue
+        given = answers.get(int(e["position"]), {})
+        confirmed = [p for p in named if p == e["actor"]
+                     or (p in given and given[p]["reason"] is None)]
+        reasons = {p: str(given[p]["reason"]) for p in named
+                   if p in given and given[p]["reason"] is not None}
+        found[int(e["position"])] = {
+            "status": attestation.status(named, confirmed, list(reasons)), "named": named,
+            "confirmed": confirmed, "disputed": list(reasons),
+            "pending": [p for p in named if p not in confirmed and p not in reasons],
+            "reasons": reasons, "cannot_answer": []}
+    return found

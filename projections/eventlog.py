@@ -7,10 +7,18 @@ table and position column differ per backend (SQLite `stored_events.rowid`, Post
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    UUIDAsHex,
+)
 
 from projections.db import Connection, Row, Storage
 
@@ -61,3 +69,14 @@ def stored_event(row: Row) -> StoredEvent:
         topic=row["topic"],
         state=bytes(row["state"]),
     )
+
+
+def decoder() -> Callable[[StoredEvent], Any]:
+    """Stored events to domain events as the application decodes them (JSON with the library's
+    UUID, Decimal and datetime transcodings), for readers that run no application: the
+    verification of the authorization data and of audit bundles."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    return mapper.to_domain_event

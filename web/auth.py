@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from domain.application import token_digest
-from projections.queries import ReadModels
+from domain.directory import Person
 from web.system import Tandem
 
 LINK_ACTOR = "tandem-cli"
@@ -30,14 +30,28 @@ class Principal:
         return self.role in WRITE_ROLES
 
 
-def authenticate(read: ReadModels, token: str | None) -> Principal | None:
-    """The active person an API token belongs to, or None."""
+def principal_from_log(tandem: Tandem, person: str, digest: str | None = None) -> Principal | None:
+    """The person as the log knows them (not as a read model says), if not deactivated and, given
+    a token's digest, if the log issued them that token and did not revoke it."""
+    found = tandem.app.find(Person, Person.id_for(person))
+    if found is None or found.deactivated_at is not None:
+        return None
+    if digest is not None and not found.holds_token(digest):
+        return None
+    return Principal(person=found.slug, name=found.name, unit=found.unit, role=found.role)
+
+
+def authenticate(tandem: Tandem, token: str | None) -> Principal | None:
+    """The active person an API token belongs to, or None. The read model finds the person
+    by the token's digest; the person's own record in the log must have issued that digest
+    (a digest inserted into the table by hand gets nowhere), and the role is the log's."""
     if not token or len(token) > 200:
         return None
-    row = read.person_for_token_digest(token_digest(token.strip()))
+    digest = token_digest(token.strip())
+    row = tandem.read.person_for_token_digest(digest)
     if row is None:
         return None
-    return Principal(person=row["person"], name=row["name"], unit=row["unit"], role=row["role"])
+    return principal_from_log(tandem, str(row["person"]), digest)
 
 
 def login_link(tandem: Tandem, person: str, next_path: str = "/",

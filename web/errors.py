@@ -12,13 +12,18 @@ from domain.errors import (
     RuleViolation,
 )
 from projections.db import StorageError
+from projections.ledger.checkpoints import SignerRefused
+from projections.ledger.journal import JournalError
 from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
+from projections.ledger.witness import CosignatureRejected
 
 STATUS: dict[type[Exception], int] = {
     InvalidInput: 422, RuleViolation: 422, Forbidden: 403, NotFound: 404, Conflict: 409,
     DomainError: 422,
     ProofUnavailable: 404, StorageError: 503, SigningKeyError: 503,
+    # the audit routes answer 503 while the signer refuses to sign over what the database holds
+    SignerRefused: 503, JournalError: 503, CosignatureRejected: 422,
 }
 EXIT_REFUSED = 1  # the command line: a domain error refused the command
 EXIT_UNUSABLE = 2  # the command line: the input itself cannot be used

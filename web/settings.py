@@ -8,8 +8,20 @@ from datetime import timedelta
 from pathlib import Path
 
 from projections.db import Storage
+from projections.ledger.notes import (
+    COSIGNATURE_V1,
+    CheckpointError,
+    KeyNameError,
+    VerifierKey,
+    check_key_name,
+    parse_verifier_key,
+)
 
 DEFAULT_URL = "sqlite:///tandem.db"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable and what to do."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,15 @@ class Settings:
     session_idle_minutes: float = 30.0
     https: bool = False
     trust_proxy: bool = False
+    witnesses: tuple[str, ...] = ()
+    recording_skew_seconds: float = 300.0
+
+    def __post_init__(self) -> None:
+        try:
+            check_key_name(self.origin, "log origin")
+        except KeyNameError as error:
+            raise SettingsError(f"TANDEM_LOG_ORIGIN: {error}") from None
+        _ = self.witness_keys  # parsed once here, so that a bad key stops the start
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -41,6 +62,8 @@ class Settings:
             session_idle_minutes=float(env.get("TANDEM_SESSION_IDLE_MINUTES", "30")),
             https=_flag(env.get("TANDEM_HTTPS", "")),
             trust_proxy=_flag(env.get("TANDEM_TRUST_PROXY", "")),
+            witnesses=tuple(env.get("TANDEM_WITNESSES", "").replace(",", " ").split()),
+            recording_skew_seconds=float(env.get("TANDEM_RECORDING_SKEW_SECONDS", "300")),
         )
 
     @property
@@ -68,6 +91,18 @@ class Settings:
         storage = self.storage
         folder = Path(storage.path).resolve().parent if storage.backend == "sqlite" else Path.cwd()
         return folder / "tandem-signing.key"
+
+    @property
+    def witness_keys(self) -> dict[str, VerifierKey]:
+        """The witnesses whose cosignatures the log accepts, by name (TANDEM_WITNESSES)."""
+        keys: dict[str, VerifierKey] = {}
+        for text in self.witnesses:
+            try:
+                key = parse_verifier_key(text, COSIGNATURE_V1)
+            except CheckpointError as error:
+                raise SettingsError(f"TANDEM_WITNESSES: {error}") from None
+            keys[key.name] = key
+        return keys
 
 
 def _flag(value: str) -> bool:

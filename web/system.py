@@ -20,8 +20,10 @@ from projections.decisions import DecisionProjection
 from projections.directory import DirectoryProjection
 from projections.escalations import EscalationProjection
 from projections.governance.report import audit_report
+from projections.ledger.authority import Authority
 from projections.ledger.bundle import ExportFilter, export_bundle
-from projections.ledger.checkpoints import Signer
+from projections.ledger.checkpoints import Signer, SignerRefused
+from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LedgerProjection
 from projections.ledger.verify import Progress, Verification, verify_log
 from projections.members import MembershipProjection
@@ -105,24 +107,33 @@ class Tandem:
                                 or self._checked_at is None
                                 or now - self._checked_at >= CHECKPOINT_POLL):
             self._unchecked, self._checked_at = 0, now
-            self.signer.issue_if_due(now, self.settings.checkpoint_every_events,
-                                     self.settings.checkpoint_every_minutes)
+            try:
+                self.signer.issue_if_due(now, self.settings.checkpoint_every_events,
+                                         self.settings.checkpoint_every_minutes)
+            except SignerRefused:
+                pass  # logged by the signer; what was recorded stays recorded
 
     def issue_checkpoint(self) -> str:
         """Sign and keep the ledger's current tree head now; returns the signed note."""
         return self.signer.issue(self.read.now())
 
-    def verify(self, auditor_note: str | None = None,
-               progress: Progress | None = None) -> Verification:
-        """Check the log against the ledger and the signed checkpoints (and an auditor's)."""
-        return verify_log(self.db, self.signer.public_key(), auditor_note, progress)
+    def verify(self, auditor_note: str | None = None, progress: Progress | None = None,
+               witnesses: tuple[VerifierKey, ...] = ()) -> Verification:
+        """Check the log against the ledger, the signed checkpoints, the signer's journal, an
+        auditor's checkpoint and witnesses' cosignatures, and the authorization data against
+        the log."""
+        return verify_log(self.db, self.signer.verifier(), auditor_note, progress,
+                          journal=self.signer.journal, witnesses=witnesses,
+                          authority=Authority(),
+                          skew=timedelta(seconds=self.settings.recording_skew_seconds))
 
-    def export(self, out: Path, chosen: ExportFilter,
-               progress: Progress | None = None) -> dict[str, Any]:
+    def export(self, out: Path, chosen: ExportFilter, progress: Progress | None = None,
+               force: bool = False) -> dict[str, Any]:
         """Write an audit bundle of the chosen events (with the adopted rules' check, its
         findings linked under the base URL); returns its manifest."""
         rules = audit_report(self.read, link=absolute(self.settings.base_url))
-        return export_bundle(self.db, self.read, self.signer, out, chosen, rules, progress)
+        return export_bundle(self.db, self.read, self.signer, out, chosen, self.verify, rules,
+                             progress, force)
 
     def record(self, command: Command[P], /, *args: P.args,
                **kwargs: P.kwargs) -> list[dict[str, Any]]:

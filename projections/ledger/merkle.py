@@ -169,6 +169,20 @@ class Frontier:
         self._stack.append((height, h))
         self.size += 1
 
+    def edge(self) -> list[tuple[int, bytes]]:
+        """The complete subtrees on the right edge, (height, hash), largest first."""
+        return list(self._stack)
+
+    @classmethod
+    def resume(cls, size: int, edge: Sequence[tuple[int, bytes]]) -> Frontier:
+        """The frontier of a tree of `size` leaves from its right edge (as `edge` gave it)."""
+        frontier = cls()
+        heights = [h for h, _ in edge]
+        if heights != [h for h in reversed(range(size.bit_length())) if size >> h & 1]:
+            raise ProofError(f"that right edge does not belong to a tree of {size} leaves")
+        frontier.size, frontier._stack = size, [(h, bytes(v)) for h, v in edge]
+        return frontier
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

@@ -2,8 +2,9 @@
 
 Leaf i is the i-th stored event in log order. Besides the leaf hashes the projection keeps
 every complete subtree (height h, index j covers leaves [j·2^h, (j+1)·2^h)), so an append
-writes O(log n) rows and a root or proof reads O(log n) of them. Checkpoints live in the same
-database but are not derived from the log: a rebuild replays the leaves and keeps them.
+writes O(log n) rows and a root or proof reads O(log n) of them. Checkpoints and the witnesses'
+cosignatures live in the same database but are not derived from the log: a rebuild replays the
+leaves and keeps them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 from projections.db import Connection, Row
 from projections.envelope import Envelope
 from projections.ledger import merkle
+from projections.ledger.witness import COSIGNATURES_DDL
 from projections.projection import Projection
 
 NAME = "ledger"
@@ -30,6 +32,7 @@ LEDGER_DDL = [
     "hash TEXT NOT NULL, PRIMARY KEY (height, idx))",
     "CREATE TABLE IF NOT EXISTS tandem_checkpoints (seq BIGINT PRIMARY KEY, size BIGINT NOT NULL, "
     "root TEXT NOT NULL, issued_at TEXT NOT NULL, note TEXT NOT NULL)",
+    COSIGNATURES_DDL,
 ]
 SELECT_SIZE = "SELECT MAX(idx) FROM tandem_ledger_leaves"
 SELECT_LEAF_HASH = "SELECT leaf FROM tandem_ledger_leaves WHERE idx = ?"

@@ -12,11 +12,10 @@ import struct
 from typing import Any
 from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from projections.db import Database
 from projections.eventlog import EventLog, stored_event
 from projections.ledger import merkle, notes
+from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LedgerTree, canonical_bytes
 
 b64 = base64.b64encode
@@ -69,11 +68,14 @@ def consistency_document(db: Database, size1: int, size2: int) -> dict[str, Any]
 
 def decode_leaf_input(data: bytes) -> dict[str, Any]:
     """The fields of a canonical leaf input (see docs/audit.md)."""
-    position, = struct.unpack_from(">Q", data, 0)
-    originator = UUID(bytes=data[8:24])
-    version, topic_len = struct.unpack_from(">QI", data, 24)
-    topic = data[36:36 + topic_len].decode()
-    state_len, = struct.unpack_from(">Q", data, 36 + topic_len)
+    try:
+        position, = struct.unpack_from(">Q", data, 0)
+        originator = UUID(bytes=data[8:24])
+        version, topic_len = struct.unpack_from(">QI", data, 24)
+        topic = data[36:36 + topic_len].decode()
+        state_len, = struct.unpack_from(">Q", data, 36 + topic_len)
+    except (struct.error, ValueError) as error:
+        raise merkle.ProofError(f"the leaf input is not a stored event: {error}") from None
     state = data[44 + topic_len:]
     if len(state) != state_len:
         raise merkle.ProofError("the leaf input's length fields do not add up")
@@ -81,15 +83,16 @@ def decode_leaf_input(data: bytes) -> dict[str, Any]:
             "topic": topic, "state": state}
 
 
-def verify_document(document: dict[str, Any], checkpoint_note: str, key: Ed25519PublicKey,
+def verify_document(document: dict[str, Any], checkpoint_note: str, log: VerifierKey,
                     old_checkpoint_note: str | None = None) -> str:
-    """Check a proof document against signed checkpoint(s); returns what was proven."""
-    signed = notes.verify(checkpoint_note, key)
+    """Check a proof document against signed checkpoint(s) of the log; returns what was
+    proven."""
+    signed = notes.verify(checkpoint_note, log.key, log.name)
     path = [base64.b64decode(h) for h in document["audit_path"]]
     if document.get("type") == "consistency":
         if old_checkpoint_note is None:
             raise merkle.ProofError("a consistency proof needs the earlier checkpoint too")
-        old = notes.verify(old_checkpoint_note, key)
+        old = notes.verify(old_checkpoint_note, log.key, log.name)
         if (old.size, signed.size) != (document["from"], document["to"]):
             raise merkle.ProofError("the proof's sizes are not the checkpoints' sizes")
         merkle.verify_consistency(old.size, signed.size, path, old.root, signed.root)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import running_server
-from web.cli.demo import load_demo
 from web.system import Tandem
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
@@ -21,11 +20,11 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
 @pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_no_generated_request_yields_a_server_error(tandem: Tandem, database_url: str,
+def test_no_generated_request_yields_a_server_error(story: Tandem, database_url: str,
                                                     tmp_path: Path) -> None:
-    load_demo(tandem)  # real ids for the fuzzer's path parameters to stumble on
-    token, _ = tandem.app.issue_token(actor="ada", person="ada")
-    tandem.catch_up()
+    # the demo story: real ids for the fuzzer's path parameters to stumble on
+    token, _ = story.app.issue_token(actor="kathi", person="kathi")
+    story.catch_up()
     with running_server(database_url) as base:
         result = subprocess.run(
             [str(SCHEMATHESIS), "run", f"{base}/openapi.json",

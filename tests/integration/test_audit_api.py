@@ -44,7 +44,7 @@ def test_an_auditor_gets_a_checkpoint_that_verifies_with_the_returned_key(
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     key = load_pem_public_key(body["public_key"].encode())
-    signed = notes.verify(body["checkpoint"], key)  # type: ignore[arg-type]
+    signed = notes.verify(body["checkpoint"], key, story.settings.origin)  # type: ignore[arg-type]
     assert signed.size == body["tree_size"] and body["root"] == base64.b64encode(signed.root).decode()
 
 
@@ -57,9 +57,9 @@ def test_inclusion_and_consistency_proofs_check_against_signed_checkpoints(
                  role="member")
     new = story.issue_checkpoint()
     new_size = int(new.split("\n")[1])
-    key = notes.Ed25519PublicKey.from_public_bytes(
-        base64.b64decode(client.get("/api/audit/checkpoint", headers=headers)
-                         .json()["verifier_key"].split("+", 2)[2])[1:])
+    key = notes.parse_verifier_key(
+        client.get("/api/audit/checkpoint", headers=headers).json()["verifier_key"])
+    assert key.name == story.settings.origin
     proof = client.get(f"/api/audit/inclusion?position=7&size={old_size}", headers=headers).json()
     assert proof["leaf_index"] == 6 and proof["tree_size"] == old_size
     assert "event at position 7" in verify_document(proof, old, key)

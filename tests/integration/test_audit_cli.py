@@ -19,8 +19,8 @@ def installed(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     key = tmp_path / "keys" / "tandem-signing.key"
     monkeypatch.setenv("TANDEM_SIGNING_KEY", str(key))
     monkeypatch.setenv("TANDEM_DATABASE_URL", database_url)
-    assert main(["init", "--admin-id", "kathi", "--admin-name", "Kathi", "--admin-unit", "ops"]) == 0
-    assert main(["demo"]) == 0
+    assert main(["init", "--admin-id", "kathi", "--admin-name", "Kathi", "--admin-unit", "ops",
+                 "--demo"]) == 0
     return Settings.from_env()
 
 
@@ -93,3 +93,14 @@ def test_a_consistency_proof_between_two_checkpoints_verifies_offline(
                     str(tmp_path / "new.txt"), "--old-checkpoint", str(tmp_path / "old.txt"),
                     "--public-key", str(installed.signing_key_path) + ".pub")
     assert code == 0 and "extends, unchanged" in out
+
+
+def test_init_refuses_a_key_that_already_signed_another_log(
+        installed: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["checkpoint"]) == 0
+    monkeypatch.setenv("TANDEM_DATABASE_URL", f"sqlite:///{tmp_path}/second.db")
+    capsys.readouterr()
+    assert main(["init", "--admin-id", "ada", "--admin-name", "Ada", "--admin-unit", "it"]) == 1
+    assert "has already signed another log" in capsys.readouterr().err
+    assert not (tmp_path / "second.db").exists()

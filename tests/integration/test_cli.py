@@ -84,8 +84,8 @@ def test_token_create_for_an_unknown_person_is_refused(database_url, capsys):
 
 
 def test_demo_loads_once_and_log_prints_the_story_in_order(database_url, capsys):
-    init(database_url, capsys)
-    assert main(["--db", database_url, "demo"]) == 0
+    assert main(["--db", database_url, "init", "--admin-id", "ada", "--admin-name", "Ada Admin",
+                 "--admin-unit", "it", "--demo"]) == 0
     assert "Loaded the demo story" in capsys.readouterr().err
     assert main(["--db", database_url, "demo"]) == 0
     assert "already loaded" in capsys.readouterr().err
@@ -125,3 +125,16 @@ def test_a_revoked_token_no_longer_authenticates_and_the_revocation_is_logged(da
         tandem.close()
     assert main(["--db", database_url, "token", "revoke", "--person", "ada",
                  "--token-id", token_id]) == 1  # only once
+
+
+def test_the_demo_story_comes_first_or_not_at_all(database_url, capsys):
+    """Its twelve weeks end today: told after today's entries, recording times would step back."""
+    init(database_url, capsys)
+    assert main(["--db", database_url, "demo"]) == 1
+    message = capsys.readouterr().err
+    assert "must come first" in message and "tandem init --demo" in message
+    tandem = Tandem(Settings(database_url=database_url))
+    try:
+        assert not any(i["initiative"] == "kundenportal" for i in tandem.read.initiatives())
+    finally:
+        tandem.close()

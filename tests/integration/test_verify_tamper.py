@@ -63,14 +63,18 @@ def test_two_swapped_rows_are_located(story: Tandem) -> None:
     assert first(story) == (a, "events reordered")
 
 
-def test_deleting_the_newest_events_with_their_ledger_rows_is_caught_by_an_earlier_checkpoint(
+def test_deleting_the_newest_events_with_their_ledger_rows_is_caught_by_the_signers_journal(
         story: Tandem) -> None:
     auditor_copy = story.issue_checkpoint()
     raw = RawEvents(story.settings)
     positions = raw.positions()
     raw.delete(*positions[-3:])
     raw.drop_ledger_tail(keep=len(positions) - 3, keep_position=positions[-4])
-    assert story.verify().ok, "without the auditor's copy the cut is invisible"
+    assert first(story) == (positions[-4] + 1, "log truncated")
+    assert "checkpoints emptied" in {f.kind for f in story.verify().findings}
+    # Without the journal (a log signed before it had one), the auditor's own copy catches it.
+    story.signer.journal.path.rename(story.signer.journal.path.with_suffix(".moved"))
+    assert story.verify().ok, "the database alone no longer shows the cut"
     assert first(story, auditor_copy) == (positions[-4] + 1, "log truncated")
 
 
@@ -93,4 +97,5 @@ def test_a_checkpoint_from_another_key_is_rejected(story: Tandem, tmp_path) -> N
     forged = notes.sign(notes.Checkpoint(story.settings.origin, 1, b"\0" * 32),
                         load_signing_key(other))
     assert first(story, forged) == (None, "auditor checkpoint rejected")
-    notes.verify(story.issue_checkpoint(), log_public_key(story.settings.signing_key_path))
+    notes.verify(story.issue_checkpoint(), log_public_key(story.settings.signing_key_path),
+                 story.settings.origin)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -80,3 +80,30 @@ def _wait_healthy(base: str, process: subprocess.Popen[str], log: IO[str]) -> No
             pass
         time.sleep(0.1)
     raise RuntimeError(f"tandem serve did not become healthy within {STARTUP_SECONDS} s")
+
+
+@contextmanager
+def app_in_thread(tandem: Any) -> Iterator[str]:
+    """Serve an existing Tandem (its settings as they are) from a thread on 127.0.0.1 until the
+    block ends; yields the base URL."""
+    import threading
+
+    import uvicorn
+
+    from web.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(tandem.settings, tandem), host="127.0.0.1",
+                                           port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -108,3 +108,43 @@ class RawEvents:
             c.execute(self.sql("DELETE FROM tandem_checkpoints"))
             c.execute(self.sql("UPDATE tandem_tracking SET position = ? WHERE name = 'ledger'"),
                       (keep_position,))
+
+    def wipe_ledger(self, reset_tracking: bool = True) -> None:
+        """Empty the ledger's tables and the stored checkpoints; reset its tracking row too."""
+        with self.cursor() as c:
+            for table in ("tandem_ledger_leaves", "tandem_ledger_nodes", "tandem_checkpoints"):
+                c.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            if reset_tracking:
+                c.execute("UPDATE tandem_tracking SET position = 0 WHERE name = 'ledger'")
+
+    def drop_checkpoints(self) -> None:
+        with self.cursor() as c:
+            c.execute("DELETE FROM tandem_checkpoints")
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """Any statement, with `?` placeholders on both backends."""
+        with self.cursor() as c:
+            c.execute(self.sql(sql), params)
+
+    def state_as_text(self, position: int) -> None:
+        """Store an event's state as text instead of bytes (a column altered outside Tandem)."""
+        with self.cursor() as c:
+            if self.sqlite:
+                c.execute(self.sql("UPDATE {t} SET state = CAST(state AS TEXT) WHERE {pos} = ?"),
+                          (position,))
+            else:
+                c.execute(self.sql("ALTER TABLE {t} ALTER COLUMN state TYPE text "
+                                   "USING convert_from(state, 'UTF8')"))
+
+    def append_copy(self, copy_of: int, recorded_at: str) -> int:
+        """Append, at the end of the log, a copy of an event under a new aggregate version,
+        claiming the recording time `recorded_at`; returns its position."""
+        originator, version, topic, state = self.row(copy_of)
+        old = state.split(b'"_data_":"', 1)[1].split(b'"', 1)[0]
+        state = state.replace(old, recorded_at.encode(), 1)
+        with self.cursor() as c:
+            top = c.execute(self.sql("SELECT MAX(originator_version) FROM {t} "
+                                     "WHERE originator_id = ?"), (originator,)).fetchone()[0]
+            c.execute(self.sql("INSERT INTO {t} (originator_id, originator_version, topic, state) "
+                               "VALUES (?, ?, ?, ?)"), (originator, top + 1, topic, state))
+        return self.positions()[-1]

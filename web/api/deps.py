@@ -55,7 +55,7 @@ def principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "Send `Authorization: Bearer <token>`.",
                        {"WWW-Authenticate": "Bearer"})
-    who = authenticate(system(request).read, credentials.credentials)
+    who = authenticate(system(request), credentials.credentials)
     if who is None:
         raise ApiError(401, "unauthorized", "The token is unknown, revoked or its person is "
                        "deactivated.", {"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -16,12 +16,15 @@ from starlette.exceptions import HTTPException
 
 from domain.errors import DomainError
 from projections.db import StorageError
+from projections.ledger.checkpoints import SignerRefused
+from projections.ledger.journal import JournalError
 from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
+from projections.ledger.witness import CosignatureRejected
 from web.api.deps import ApiError
 from web.errors import status_of
 
-KINDS = {404: "not_found", 503: "unavailable"}
+KINDS = {404: "not_found", 422: "rejected", 503: "unavailable"}
 
 FORBIDDEN_FIELDS = {
     "actor": "The actor is always the token's person; it cannot be set.",
@@ -82,7 +85,8 @@ async def _http_error(request: Request, error: Exception) -> Any:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
-    for cls in (StorageError, SigningKeyError, ProofUnavailable):
+    for cls in (StorageError, SigningKeyError, ProofUnavailable, SignerRefused, JournalError,
+                CosignatureRejected):
         app.add_exception_handler(cls, _other_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -187,3 +187,9 @@ class Status(Body):
 class Close(Body):
     outcome: str
     effective_at: Moment = None
+
+
+class CosignedCheckpoint(Body):
+    """A checkpoint of this log, as a signed note carrying witnesses' cosignature lines."""
+
+    checkpoint: str = Field(max_length=65536)

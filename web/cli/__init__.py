@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from domain.errors import DomainError
 from projections.db import StorageError
-from web.cli import admin, audit, demo, escalations, log, rules, serve
+from web.cli import admin, audit, demo, escalations, log, rules, serve, witness
 from web.cli.console import err
-from web.errors import EXIT_REFUSED
+from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
+from web.settings import SettingsError
 from web.system import NotInitialised
 
-GROUPS = (admin, demo, log, escalations, serve, audit, rules)
+GROUPS = (admin, demo, log, escalations, serve, audit, witness, rules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,4 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StorageError, NotInitialised) as error:
         err.print(f"[red]{error}[/]")
         return EXIT_REFUSED
+    except SettingsError as error:
+        err.print(f"[red]{error}[/]")
+        return EXIT_UNUSABLE
 

@@ -3,31 +3,54 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from domain.errors import Conflict
 from projections.db import Database
+from projections.ledger.journal import Journal, journal_path
 from projections.ledger.keys import create_signing_key
 from web.cli.console import CLI_ACTOR, err
+from web.cli.demo import load_demo
 from web.settings import Settings
 from web.system import Tandem, is_initialised
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.db)
-    probe = Database(settings.storage)
-    try:
-        if is_initialised(probe):
-            err.print(f"{settings.storage.display()} is already initialised; nothing was changed.")
-            return 1
-    finally:
-        probe.close()
+    storage = settings.storage
+    if storage.backend != "sqlite" or Path(storage.path).exists():
+        probe = Database(storage)
+        try:
+            if is_initialised(probe):
+                err.print(f"{storage.display()} is already initialised; nothing was changed.")
+                return 1
+        finally:
+            probe.close()
+    signed = Journal(journal_path(settings.signing_key_path)).last()
+    if signed is not None:
+        err.print(f"[red]The signing key {settings.signing_key_path} has already signed another "
+                  f"log ({signed.size} events, journal {journal_path(settings.signing_key_path)})."
+                  " A new log needs a key of its own: move the key and its journal away (keep "
+                  "them while that log matters) or set TANDEM_SIGNING_KEY. Nothing was "
+                  "changed.[/]")
+        return 1
     tandem = Tandem(settings, create=True)
     try:
         admin = args.admin_id
-        tandem.record(tandem.app.register_unit, actor=admin, unit=args.admin_unit,
-                      name=args.admin_unit_name or args.admin_unit)
-        tandem.record(tandem.app.register_person, actor=admin, person=admin,
-                      name=args.admin_name, unit=args.admin_unit, role="admin")
+        if args.demo:  # the story first: its recording times lie in the twelve weeks before now
+            err.print(f"Loaded the demo story: {load_demo(tandem)} events.")
+        known = {u["unit"] for u in tandem.read.units()}
+        if args.admin_unit not in known:
+            tandem.record(tandem.app.register_unit, actor=admin, unit=args.admin_unit,
+                          name=args.admin_unit_name or args.admin_unit)
+        people = {p["person"]: p for p in tandem.read.people()}
+        if admin not in people:
+            tandem.record(tandem.app.register_person, actor=admin, person=admin,
+                          name=args.admin_name, unit=args.admin_unit, role="admin")
+        elif people[admin]["role"] != "admin":
+            raise Conflict(f"'{admin}' is a {people[admin]['role']} in the demo story; choose "
+                           "another admin id.")
         token, _ = tandem.app.issue_token(actor=admin, person=admin)
         tandem.catch_up()
         create_signing_key(settings.signing_key_path)
@@ -68,6 +91,8 @@ def register(sub: Any) -> None:
     p.add_argument("--admin-name", required=True, help="the admin's full name")
     p.add_argument("--admin-unit", required=True, help="the admin's unit id, e.g. 'it'")
     p.add_argument("--admin-unit-name", help="the unit's display name (default: its id)")
+    p.add_argument("--demo", action="store_true", help="load the example story first (its "
+                                                       "twelve weeks end today)")
     p.set_defaults(run=cmd_init)
 
     p = sub.add_parser("token", help="API tokens")

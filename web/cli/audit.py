@@ -1,38 +1,82 @@
-"""Audit commands: `tandem checkpoint`, `verify`, `proof`, `export`."""
+"""Audit commands: `tandem checkpoint`, `verify`, `proof`, `export`.
+
+Exit codes: 0 intact (or done), 1 altered or refused, 2 the input could not be used (an
+unreadable file, a log that cannot be read as Tandem stores it): nothing was concluded."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
 from domain.errors import InvalidInput
 from projections.db import Database
-from projections.ledger import merkle
-from projections.ledger.bundle import ExportFilter, verify_bundle
-from projections.ledger.keys import SigningKeyError, load_public_key, log_public_key
-from projections.ledger.notes import CheckpointError
+from projections.ledger import merkle, notes
+from projections.ledger.authority import Authority
+from projections.ledger.bundle import BundleError, ExportFilter, verify_bundle
+from projections.ledger.checkpoints import SignerRefused
+from projections.ledger.journal import Journal, JournalError, journal_path
+from projections.ledger.keys import (
+    SigningKeyError,
+    load_verifier,
+    log_public_key,
+    read_verifier,
+)
+from projections.ledger.notes import COSIGNATURE_V1, CheckpointError, VerifierKey
 from projections.ledger.proofs import (
     ProofUnavailable,
     consistency_document,
     inclusion_document,
     verify_document,
 )
-from projections.ledger.verify import SELECT_LEDGER_POSITION, verify_log
+from projections.ledger.verify import SELECT_LEDGER_POSITION, UnreadableLog, verify_log
 from web.cli.console import err, progress_bar
+from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.params import moment
 from web.settings import Settings
 from web.system import NotInitialised, Tandem
+
+
+class Unusable(Exception):
+    """An input file the command cannot use (exit 2)."""
+
+
+def read_note(path: str, what: str = "checkpoint") -> str:
+    """A signed note from a file: text, and shaped like a signed checkpoint."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise Unusable(f"Cannot read the {what} file {path}: {error.strerror}.") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unusable(f"The {what} file {path} is not text: a signed checkpoint is a few "
+                       "lines of UTF-8 text.") from None
+    try:
+        notes.parse(text)
+    except CheckpointError as error:
+        raise Unusable(f"The {what} file {path} is not a signed checkpoint: {error}.") from None
+    return text
+
+
+def witnesses_of(args: argparse.Namespace) -> tuple[VerifierKey, ...]:
+    try:
+        return tuple(read_verifier(value, COSIGNATURE_V1) for value in args.witness or ())
+    except SigningKeyError as error:
+        raise Unusable(f"--witness: {error}") from None
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     tandem = Tandem(Settings.from_env(args.db))
     try:
         note = tandem.signer.issue(tandem.read.now())
-    except SigningKeyError as error:
-        err.print(f"[red]{error}[/]")
-        return 1
+    except (SigningKeyError, SignerRefused, JournalError) as error:
+        err.print(f"[red]Refused: {escape(str(error))}[/]")
+        return EXIT_REFUSED
     finally:
         tandem.close()
     print(note, end="")
@@ -40,14 +84,33 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    if args.bundle:
-        return _verify_bundle(Path(args.bundle), args.public_key)
     settings = Settings.from_env(args.db)
+    origin = args.origin or settings.origin
+    try:
+        witnesses = witnesses_of(args)
+        if args.bundle:
+            return _verify_bundle(Path(args.bundle), args.public_key, args.origin,
+                                  settings.origin, witnesses)
+        return _verify_log(settings, origin, args, witnesses)
+    except (Unusable, SigningKeyError, JournalError, UnreadableLog, OSError) as error:
+        err.print(f"[red]Cannot verify: {escape(str(error))}[/]")
+        return EXIT_UNUSABLE
+
+
+def _verify_log(settings: Settings, origin: str, args: argparse.Namespace,
+                witnesses: tuple[VerifierKey, ...]) -> int:
+    log = load_verifier(Path(args.public_key), origin) if args.public_key \
+        else VerifierKey(origin, log_public_key(settings.signing_key_path))
+    auditor = read_note(args.checkpoint) if args.checkpoint else None
+    journal = Journal(Path(args.journal) if args.journal
+                      else journal_path(settings.signing_key_path))
+    if not journal.exists:
+        if args.journal:
+            raise Unusable(f"There is no signer's journal at {args.journal}.")
+        err.print(f"No signer's journal at {journal.path}: the log is checked against the "
+                  "checkpoints in the database only.")
     db = Database(settings.storage)
     try:
-        key = load_public_key(Path(args.public_key)) if args.public_key \
-            else log_public_key(settings.signing_key_path)
-        auditor = Path(args.checkpoint).read_text(encoding="utf-8") if args.checkpoint else None
         with db.connect() as conn:
             try:
                 total = int(conn.scalar(SELECT_LEDGER_POSITION, ("ledger",)) or 0)
@@ -55,41 +118,54 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 raise NotInitialised(f"{settings.storage.display()} holds no Tandem log.") from error
         with progress_bar(total, "verifying") as bar:
             task = bar.add_task("verify", total=total)
-            result = verify_log(db, key, auditor, lambda n: bar.advance(task, n))
-    except (SigningKeyError, OSError) as error:
-        err.print(f"[red]{error}[/]")
-        return 2
+            result = verify_log(db, log, auditor, lambda n: bar.advance(task, n),
+                                journal=journal if journal.exists else None,
+                                witnesses=witnesses, authority=Authority(),
+                                skew=timedelta(seconds=settings.recording_skew_seconds))
     finally:
         db.close()
     print(result.summary())
     for finding in result.findings[1:]:
-        err.print(f"also: {finding.line()}")
-    return 0 if result.ok else 1
+        err.print(f"also: {escape(finding.line())}")
+    return 0 if result.ok else EXIT_REFUSED
 
 
-def _verify_bundle(folder: Path, public_key: str | None) -> int:
-    check = verify_bundle(folder, Path(public_key) if public_key else None)
+def _verify_bundle(folder: Path, public_key: str | None, origin: str | None, default: str,
+                   witnesses: tuple[VerifierKey, ...]) -> int:
+    """The origin a bundle's checkpoint must name: --origin, else the verifier key's name,
+    else TANDEM_LOG_ORIGIN; never the bundle's own (unsigned) manifest."""
+    if not (folder / "manifest.json").is_file():
+        raise Unusable(f"{folder} holds no audit bundle (no manifest.json).")
+    log = load_verifier(Path(public_key), origin, default) if public_key else None
+    check = verify_bundle(folder, log, origin or (log.name if log else default), witnesses)
     if check.ok:
+        witnessed = "".join(f", witnessed by {name} up to {size} events"
+                            for name, size in check.witnessed.items())
         print(f"bundle intact: {check.events} events, each proven in the signed log of "
-              f"{check.tree_size} events")
+              f"{check.tree_size} events{witnessed}")
         return 0
     print(f"bundle NOT intact: {check.problems[0]}")
     for problem in check.problems[1:]:
-        err.print(f"also: {problem}")
-    return 1
+        err.print(f"also: {escape(problem)}")
+    return EXIT_REFUSED
 
 
 def cmd_proof_verify(args: argparse.Namespace) -> int:
+    origin = args.origin or Settings.from_env(args.db).origin
     try:
         document = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        key = load_public_key(Path(args.public_key))
-        note = Path(args.checkpoint).read_text(encoding="utf-8")
-        old = Path(args.old_checkpoint).read_text(encoding="utf-8") if args.old_checkpoint else None
-        proven = verify_document(document, note, key, old)
-    except (OSError, ValueError, KeyError, SigningKeyError, CheckpointError,
-            merkle.ProofError) as error:
+        log = load_verifier(Path(args.public_key), origin)
+        note = read_note(args.checkpoint)
+        old = read_note(args.old_checkpoint, "earlier checkpoint") if args.old_checkpoint \
+            else None
+    except (OSError, UnicodeDecodeError, ValueError, SigningKeyError, Unusable) as error:
+        err.print(f"[red]Cannot check the proof: {escape(str(error))}[/]")
+        return EXIT_UNUSABLE
+    try:
+        proven = verify_document(document, note, log, old)
+    except (ValueError, KeyError, TypeError, CheckpointError, merkle.ProofError) as error:
         print(f"proof NOT valid: {error}")
-        return 1
+        return EXIT_REFUSED
     print(f"proof valid: {proven}")
     return 0
 
@@ -102,8 +178,8 @@ def cmd_proof_show(args: argparse.Namespace) -> int:
         else:
             document = consistency_document(tandem.db, args.old_size, args.size)
     except ProofUnavailable as error:
-        err.print(f"[red]{error}[/]")
-        return 1
+        err.print(f"[red]{escape(str(error))}[/]")
+        return EXIT_REFUSED
     finally:
         tandem.close()
     print(json.dumps(document, indent=2))
@@ -115,36 +191,54 @@ def cmd_export(args: argparse.Namespace) -> int:
         chosen = ExportFilter(args.initiative, moment(args.start, "from", end_of_day=False),
                               moment(args.end, "to"))
     except InvalidInput as error:
-        err.print(f"[red]{error.detail}[/]")
-        return 2
+        err.print(f"[red]{escape(error.detail)}[/]")
+        return EXIT_UNUSABLE
     tandem = Tandem(Settings.from_env(args.db))
     try:
         total = tandem.app.recorder.max_notification_id() or 0
         with progress_bar(total, "exporting") as bar:
             task = bar.add_task("export", total=None)
-            manifest = tandem.export(Path(args.out), chosen, lambda n: bar.advance(task, n))
-    except SigningKeyError as error:
-        err.print(f"[red]{error}[/]")
-        return 1
+            manifest = tandem.export(Path(args.out), chosen, lambda n: bar.advance(task, n),
+                                     force=args.force)
+    except BundleError as error:
+        err.print(f"[red]Nothing exported: {escape(str(error))}[/]")
+        return EXIT_UNUSABLE
+    except (SigningKeyError, SignerRefused, JournalError) as error:
+        err.print(f"[red]Nothing exported: {escape(str(error))}[/]")
+        return EXIT_REFUSED
     finally:
         tandem.close()
     err.print(f"Exported {manifest['events']} events with proofs against the signed log of "
-                  f"{manifest['tree_size']} events to {args.out}.")
+              f"{manifest['tree_size']} events to {escape(args.out)}.")
     return 0
 
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the `tandem` parser."""
-    p = sub.add_parser("checkpoint", help="sign the audit ledger's tree head now; prints the "
-                                          "signed checkpoint on stdout (hand it to an auditor)")
+    p = sub.add_parser("checkpoint", help="sign the audit ledger's tree head now and journal it "
+                                          "next to the key; prints the signed checkpoint on "
+                                          "stdout (hand it to an auditor); exit 1 if the signer "
+                                          "refuses because the ledger does not extend what it "
+                                          "signed before")
     p.set_defaults(run=cmd_checkpoint)
 
     p = sub.add_parser("verify", help="recompute the audit ledger from the stored events and "
-                                      "check it against the signed checkpoints; exit 1 if altered")
+                                      "check it against the signed checkpoints, the signer's "
+                                      "journal, witnesses' cosignatures and the authorization "
+                                      "data; exit 1 if altered, 2 if the input is unusable")
     p.add_argument("--checkpoint", metavar="FILE", help="an auditor's earlier signed checkpoint")
     p.add_argument("--bundle", metavar="DIR", help="check an exported audit bundle offline")
-    p.add_argument("--public-key", metavar="FILE", help="the log's public key (default: the "
-                                                        "installation's, or the bundle's)")
+    p.add_argument("--public-key", metavar="FILE", help="the log's public key, PEM or verifier "
+                                                        "key (default: the installation's, or "
+                                                        "the bundle's)")
+    p.add_argument("--origin", metavar="NAME", help="the log's origin the checkpoints must name "
+                                                    "(default: TANDEM_LOG_ORIGIN; for a bundle, "
+                                                    "the key's name or the manifest's)")
+    p.add_argument("--witness", metavar="KEY", action="append",
+                   help="require a cosignature of this witness (its verifier key name+id+key, "
+                        "or a file holding it); repeatable")
+    p.add_argument("--journal", metavar="FILE", help="the signer's journal (default: next to "
+                                                     "the signing key)")
     p.set_defaults(run=cmd_verify)
 
     p = sub.add_parser("proof", help="inclusion and consistency proofs")
@@ -152,7 +246,10 @@ def register(sub: Any) -> None:
     v = proof.add_parser("verify", help="check a saved proof offline")
     v.add_argument("file", help="the proof (JSON, as the API or `tandem proof` returns it)")
     v.add_argument("--checkpoint", required=True, metavar="FILE", help="the signed checkpoint")
-    v.add_argument("--public-key", required=True, metavar="FILE", help="the log's public key")
+    v.add_argument("--public-key", required=True, metavar="FILE",
+                   help="the log's public key, PEM or verifier key")
+    v.add_argument("--origin", metavar="NAME", help="the log's origin (default: "
+                                                    "TANDEM_LOG_ORIGIN)")
     v.add_argument("--old-checkpoint", metavar="FILE",
                    help="for a consistency proof: the earlier signed checkpoint")
     v.set_defaults(run=cmd_proof_verify)
@@ -165,10 +262,13 @@ def register(sub: Any) -> None:
     c.add_argument("--to", dest="size", type=int, required=True)
     c.set_defaults(run=cmd_proof_show)
 
-    p = sub.add_parser("export", help="write an audit bundle: events, checkpoint, public key, "
-                                      "proofs, manifest and a readable report")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("export", help="write an audit bundle into a new, empty folder: events, "
+                                      "checkpoint, public key, proofs, manifest and a readable "
+                                      "report")
+    p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
     p.add_argument("--initiative", help="only this initiative's events")
     p.add_argument("--from", dest="start", metavar="T", help="recorded at or after (ISO 8601)")
     p.add_argument("--to", dest="end", metavar="T", help="recorded at or before (ISO 8601)")
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty, "
+                                                        "overwriting the bundle's files")
     p.set_defaults(run=cmd_export)

@@ -6,6 +6,10 @@ application service, on the story's day (the service's clock is set to that day)
 recording times look like real use. One decision is deliberately recorded three weeks after
 it was taken, and one escalation is left unanswered past its due date: the governance rules
 and the escalation board have something to find.
+
+Recording times rise along the log (`tandem verify` reports a step back), so the story can
+only be told into a log that holds nothing recorded since the story's first day: a new
+database (`tandem init --demo` loads it before the admin is registered).
 """
 
 from __future__ import annotations
@@ -661,12 +665,20 @@ def _directory(s: Story, app: TandemApplication) -> None:
 
 
 def load_demo(tandem: Tandem, today: datetime | None = None) -> int:
-    """Load the story once; returns the number of events recorded (0 if already there)."""
+    """Load the story once; returns the number of events recorded (0 if already there).
+    Conflict when the log holds entries recorded after the story's first day."""
     if any(i["initiative"] == K for i in tandem.read.initiatives()):
         return 0
     end = today or datetime.now(timezone.utc)
     start = datetime.combine((end - timedelta(days=84)).date(), time(8, 30), timezone.utc)
     story = Story(tandem.app, start)
+    later = tandem.read.timeline(order="recorded", start=story.start, limit=1)
+    if later:
+        raise Conflict(
+            "The demo story is recorded over the twelve weeks before today and must come first "
+            f"in a log (recording times only rise), but this log holds entries recorded since "
+            f"{later[0]['recorded_at'][:10]}: load it into a new database with "
+            "`tandem init --demo`.")
     with story_clock(tandem.app, story):
         story.at(0, 8)
         _directory(story, tandem.app)
@@ -691,7 +703,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "demo", help="load the example story (initiative 'kundenportal'); idempotent"
-    )
+    p = sub.add_parser("demo", help="load the example story (initiative 'kundenportal') into a "
+                                    "log that holds nothing recorded in the story's twelve "
+                                    "weeks; idempotent (see also `tandem init --demo`)")
     p.set_defaults(run=cmd_demo)

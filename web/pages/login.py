@@ -61,7 +61,7 @@ async def login_submit(request: Request) -> Response:
                                _("The form had expired. Please try again."), 403, target, link)
         tandem = pages(request).tandem
         token = link or str(form.get("token") or "")
-        principal = authenticate(tandem.read, token)
+        principal = authenticate(tandem, token)
         if principal is None:
             return _login_form(request, Session.anonymous(),
                                _("This token is not valid or its person is deactivated."), 401,

@@ -88,7 +88,7 @@ def language(request: Request) -> str:
 def login_state(request: Request) -> tuple[Principal | None, Session | None]:
     p = pages(request)
     session = p.sessions.load(request)
-    return principal_of(p.tandem.read, session), session
+    return principal_of(p.tandem, session), session
 
 
 def here(request: Request) -> str:

@@ -25,12 +25,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from domain.errors import NotFound
 from projections.db import Database
 from projections.envelope import db_time
-from projections.queries import ReadModels
-from web.auth import Principal
+from web.auth import Principal, principal_from_log
 from web.settings import Settings
+from web.system import Tandem
 
 COOKIE = "tandem_session"
 MAX_AGE = timedelta(hours=12)
@@ -160,17 +159,11 @@ class Sessions:
                             secure=bool(self.secure(request)), path="/")
 
 
-def principal_of(read: ReadModels, session: Session | None) -> Principal | None:
-    """The active person behind a session, or None."""
+def principal_of(tandem: Tandem, session: Session | None) -> Principal | None:
+    """The active person behind a session, as the log knows them (role included), or None."""
     if session is None or not session.person:
         return None
-    try:
-        row = read.person(session.person)
-    except NotFound:
-        return None
-    if not row["active"]:
-        return None
-    return Principal(person=row["person"], name=row["name"], unit=row["unit"], role=row["role"])
+    return principal_from_log(tandem, session.person)
 
 
 def csrf_ok(session: Session | None, submitted: object) -> bool:
