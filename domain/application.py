@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.utils import strtobool
 
 from domain import values as v
 from domain.directory import Person, Unit
@@ -74,6 +76,29 @@ class _Directory:
         return found
 
 
+class _Repository(Repository[Any]):
+    """The library's repository, copying a cached aggregate under a lock per aggregate.
+
+    The library fast-forwards a cached aggregate under a lock but deep-copies it outside that
+    lock, so one thread could copy an aggregate while another fast-forwards it ("dictionary
+    changed size during iteration"). Here fast-forward and copy happen under one lock.
+    """
+
+    STRIPES = 64
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+
+    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        copy = kwargs.pop("deepcopy_from_cache", True) and self.deepcopy_from_cache
+        if version is not None or not self.cache or not copy:
+            return super().get(aggregate_id, version=version, deepcopy_from_cache=copy, **kwargs)
+        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
+            cached = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
+            return deepcopy(cached)
+
+
 class TandemApplication(Application[Any]):
     """Records units, people, initiatives and everything that happens in them."""
 
@@ -87,6 +112,15 @@ class TandemApplication(Application[Any]):
         self._batches = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def construct_repository(self) -> Repository[Any]:
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return _Repository(
+            event_store=self.events, snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def find(self, cls: type[A], aggregate_id: Any) -> A | None:
         try:
