@@ -20,13 +20,14 @@ from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
 from eventsourcing.utils import strtobool
 
 from domain import values as v
 from domain.directory import Person, Unit
 from domain.errors import Conflict, NotFound, RuleViolation
 from domain.initiative import Initiative
+from domain.requests import AlreadyRecorded, Request, RequestLog, UncertainOutcome
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Aggregate)
@@ -110,6 +111,7 @@ class TandemApplication(Application[Any]):
         self.clock = clock
         self.people = _Directory(self)
         self._batches = threading.local()
+        self._requests = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -121,6 +123,47 @@ class TandemApplication(Application[Any]):
             fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
             deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
         )
+
+    @contextmanager
+    def answering(self, request: Request) -> Iterator[None]:
+        """Commands run inside save their events together with this request (its key is kept
+        with them, once): see `save`."""
+        previous = getattr(self._requests, "current", None)
+        self._requests.current = request
+        try:
+            yield
+        finally:
+            self._requests.current = previous
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save, with the request being answered; a unique key keeps it from being stored twice.
+
+        A conflict on saving is either another writer (the caller retries) or this very request,
+        stored by an earlier attempt whose answer was lost (`AlreadyRecorded`). Any other storage
+        failure while saving leaves it unknown whether the events were stored
+        (`UncertainOutcome`): the caller asks the store before answering.
+        """
+        request: Request | None = getattr(self._requests, "current", None)
+        if request is not None:
+            kwargs["request"] = request
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            if request is None:
+                raise
+            try:
+                stored = self._stored(request)
+            except PersistenceError as error:
+                raise UncertainOutcome(request, str(error)) from error
+            if stored:
+                raise AlreadyRecorded(request) from None
+            raise
+        except PersistenceError as error:
+            raise UncertainOutcome(request, str(error)) from error
+
+    def _stored(self, request: Request) -> bool:
+        log = self.recorder
+        return isinstance(log, RequestLog) and log.recorded(request.key) is not None
 
     def find(self, cls: type[A], aggregate_id: Any) -> A | None:
         try:

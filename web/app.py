@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from web import api, pages
+from web.errors import status_of
+from web.requests import BodyTooLarge, WriteLimits
 from web.settings import Settings
 from web.system import Tandem
 
@@ -17,4 +19,6 @@ def create_app(settings: Settings | None = None, tandem: Tandem | None = None) -
     app.state.tandem = system
     api.install(app)
     pages.install(app)
+    app.add_middleware(WriteLimits, max_body_bytes=system.settings.max_body_bytes,
+                       status=status_of(BodyTooLarge(0)))
     return app

@@ -3,15 +3,21 @@ pages, exit code for the command line. Mapped by class, once."""
 
 from __future__ import annotations
 
+from eventsourcing.persistence import PersistenceError
+
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
+from domain.requests import UncertainOutcome
 from projections.db import StorageError
 from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
+from web.requests import BodyTooLarge, OutcomeUnknown
 
 STATUS: dict[type[Exception], int] = {
     InvalidInput: 422, RuleViolation: 422, NotFound: 404, Conflict: 409, DomainError: 422,
     ProofUnavailable: 404, StorageError: 503, SigningKeyError: 503,
+    PersistenceError: 503, UncertainOutcome: 503, OutcomeUnknown: 503, BodyTooLarge: 413,
 }
+RETRY_AFTER_SECONDS = 2  # told to clients with every 503: the database may answer again soon
 EXIT_REFUSED = 1  # the command line: a domain error refused the command
 EXIT_UNUSABLE = 2  # the command line: the input itself cannot be used
 

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 from projections.db import Storage
 
 DEFAULT_URL = "sqlite:///tandem.db"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value Tandem cannot use."""
+
+
+def number(name: str, default: str, minimum: float = 0.0) -> float:
+    """A number from the environment, or a sentence saying which variable is wrong."""
+    raw = os.environ.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not '{raw}'.") from None
+    if not value >= minimum:
+        raise SettingsError(f"{name} must be at least {minimum:g}, not '{raw}'.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,10 @@ class Settings:
     origin: str = "tandem.local/log"
     session_secret: str = ""
     base_url: str = "http://127.0.0.1:8000"
+    connect_timeout: float = 2.0
+    statement_timeout: float = 10.0
+    max_body_bytes: int = 1_048_576
+    ready_max_lag: int = 1000
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -35,11 +55,16 @@ class Settings:
             origin=env.get("TANDEM_LOG_ORIGIN", "tandem.local/log"),
             session_secret=env.get("TANDEM_SESSION_SECRET", ""),
             base_url=env.get("TANDEM_BASE_URL", "http://127.0.0.1:8000"),
+            connect_timeout=number("TANDEM_DB_CONNECT_TIMEOUT", "2", 0.1),
+            statement_timeout=number("TANDEM_DB_STATEMENT_TIMEOUT", "10", 0.1),
+            max_body_bytes=int(number("TANDEM_MAX_BODY_BYTES", "1048576", 1024)),
+            ready_max_lag=int(number("TANDEM_READY_MAX_LAG", "1000")),
         )
 
     @property
     def storage(self) -> Storage:
-        return Storage.from_url(self.database_url)
+        return replace(Storage.from_url(self.database_url), connect_timeout=self.connect_timeout,
+                       statement_timeout=self.statement_timeout)
 
     @property
     def backdated_after(self) -> timedelta:

@@ -81,9 +81,9 @@ def hammer_and_check(bases: list[str], tokens: dict[str, str]) -> None:
         timeline = http.get(P + "/timeline", params={"order": "recorded", "limit": 1000}).json()
         assert {e["position"] for e in new} <= {e["position"] for e in timeline["events"]}
         for base in bases:
-            health = httpx.get(f"{base}/healthz").json()
-            assert health["status"] == "ok"
-            assert health["position"] == after[-1]["position"]
+            ready = httpx.get(f"{base}/readyz").json()
+            assert ready["status"] == "ready"
+            assert ready["position"] == after[-1]["position"]
 
 
 def signing_key(folder: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
@@ -15,13 +16,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from domain.errors import DomainError
+from domain.requests import UncertainOutcome
 from projections.db import StorageError
 from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
 from web.api.deps import ApiError
-from web.errors import status_of
+from web.errors import RETRY_AFTER_SECONDS, status_of
+from web.requests import OutcomeUnknown
 
-KINDS = {404: "not_found", 503: "unavailable"}
+KINDS = {404: "not_found", 413: "too_large", 503: "unavailable"}
 
 FORBIDDEN_FIELDS = {
     "actor": "The actor is always the token's person; it cannot be set.",
@@ -41,10 +44,12 @@ def _api_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def _other_error(request: Request, error: Exception) -> JSONResponse:
-    """Failures of storage, keys and proofs: their status and kind from the one table."""
+    """Failures of storage, keys and proofs: their status and kind from the one table; a
+    503 says when to try again."""
     status = status_of(error)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
     return JSONResponse({"error": KINDS.get(status, "error"), "detail": str(error)},
-                        status_code=status)
+                        status_code=status, headers=headers)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -82,7 +87,8 @@ async def _http_error(request: Request, error: Exception) -> Any:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
-    for cls in (StorageError, SigningKeyError, ProofUnavailable):
+    for cls in (StorageError, SigningKeyError, ProofUnavailable, PersistenceError,
+                UncertainOutcome, OutcomeUnknown):
         app.add_exception_handler(cls, _other_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

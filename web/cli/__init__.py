@@ -9,7 +9,8 @@ from domain.errors import DomainError
 from projections.db import StorageError
 from web.cli import admin, audit, demo, escalations, log, rules, serve
 from web.cli.console import err
-from web.errors import EXIT_REFUSED
+from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
+from web.settings import SettingsError
 from web.system import NotInitialised
 
 GROUPS = (admin, demo, log, escalations, serve, audit, rules)
@@ -44,4 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StorageError, NotInitialised) as error:
         err.print(f"[red]{error}[/]")
         return EXIT_REFUSED
+    except SettingsError as error:
+        err.print(f"[red]{error}[/]")
+        return EXIT_UNUSABLE
 

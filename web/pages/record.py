@@ -3,6 +3,7 @@ person and lands on the page where the new entry shows; errors go next to their 
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +14,7 @@ from domain.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from domain.rules import RULES
 from domain.values import ROLES
 from projections.queries import ReadModels
+from web import requests
 from web.i18n import gettext as _
 from web.pages.forms import FORMS, Form, Submission, command_values, field_errors
 from web.pages.render import language, login_state, pages, render, to_login
@@ -45,13 +47,15 @@ def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
 
 def _form_page(request: Request, iid: str, form: Form, values: dict[str, Any],
                errors: dict[str, str], general: list[str], rule: dict[str, str] | None,
-               status: int, user: Any, session: Any) -> Response:
+               status: int, user: Any, session: Any, key: str = "") -> Response:
     read = pages(request).tandem.read
     state = read.state(iid)
     return render(request, "form.html", {
         "title": f"{_(form.title)} · {state['title']}", "iid": iid, "initiative": state,
         "form": form, "values": values, "errors": errors, "general": general, "rule": rule,
         "choices": choices(read, iid),
+        # one key per rendered form: submitting it twice records it once
+        "idempotency_key": key or secrets.token_urlsafe(18),
     }, status, user, session)
 
 
@@ -101,6 +105,11 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
                               user, session)
         kwargs = command_values(form, values)
         tandem = pages(request).tandem
+        key = str(submitted.get(requests.FORM_FIELD, ""))
+        write = requests.current()
+        if write is not None:
+            write.use_key(key)
+            write.person = user.person
         try:
             tandem.record(form.submit, tandem.app, Submission(user.person, iid, kwargs))
         except InvalidInput as error:
@@ -108,18 +117,22 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
             if not error.fields:
                 general.append(_(error.detail))
             return _form_page(request, iid, form, values, placed, general, None, 422,
-                              user, session)
+                              user, session, key)
         except RuleViolation as error:
             rule = {"id": error.rule or "", "sentence": _(error.sentence),
                     "detail": error.detail[len(error.sentence):].strip()}
-            return _form_page(request, iid, form, values, {}, [], rule, 422, user, session)
+            return _form_page(request, iid, form, values, {}, [], rule, 422, user, session, key)
+        except requests.KeyReused:
+            return _form_page(request, iid, form, values, {}, [_(
+                "This form was already submitted with other values, and recorded. Submit "
+                "it again to record one more entry.")], None, 409, user, session)
         except DomainError as error:  # NotFound, Conflict
             rule = None
             if isinstance(error, NotFound) and error.rule:
                 sentence = RULES[error.rule].sentence
                 rule = {"id": error.rule, "sentence": _(sentence), "detail": error.detail}
             return _form_page(request, iid, form, values, {}, [] if rule else [_(error.detail)],
-                              rule, 409 if rule is None else 422, user, session)
+                              rule, 409 if rule is None else 422, user, session, key)
         return RedirectResponse(form.land(iid, kwargs), status_code=303)
 
     return await run_in_threadpool(submit)
