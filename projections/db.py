@@ -258,9 +258,10 @@ def reason(error: Exception) -> str:
 class Database:
     """Connections to the read-model tables, one per thread on SQLite, pooled on PostgreSQL."""
 
-    def __init__(self, storage: Storage):
+    def __init__(self, storage: Storage, create: bool = False):
         self.storage = storage
         self.backend = storage.backend
+        self.create = create  # a SQLite file is made only for `tandem init`
         self._local = threading.local()
         self._pool: Any = None
         self._lock = threading.Lock()
@@ -268,11 +269,18 @@ class Database:
     def _sqlite(self) -> Connection:
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            if not self.create and not Path(self.storage.path).exists():
+                raise StorageError(f"{self.storage.display()} does not exist: run `tandem init` "
+                                   "first.")
             Path(self.storage.path).parent.mkdir(parents=True, exist_ok=True)
             raw = sqlite3.connect(self.storage.path, timeout=30, isolation_level=None,
                                   check_same_thread=False)
             raw.row_factory = sqlite3.Row
-            raw.execute("PRAGMA busy_timeout = 30000")
+            try:
+                raw.execute("PRAGMA busy_timeout = 30000")
+            except sqlite3.Error:
+                raw.close()
+                raise
             # Read models are rebuilt from the log, and their rows commit together with their
             # position: a crash can only lose whole batches, which catch-up applies again.
             # So their commits need not wait for the disk; the event log's commits still do.
@@ -308,7 +316,11 @@ class Database:
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         if self.backend == "sqlite":
-            yield self._sqlite()
+            try:
+                conn = self._sqlite()
+            except sqlite3.Error as error:  # not a database, a folder, no permission, ...
+                raise StorageError(f"Cannot use {self.storage.display()}: {error}.") from error
+            yield conn
             return
         try:
             pool = self._postgres_pool()
@@ -318,7 +330,13 @@ class Database:
             from psycopg import OperationalError
             from psycopg_pool import PoolTimeout
 
-            if isinstance(error, (OperationalError, PoolTimeout)):
+            if isinstance(error, OperationalError) and self._pool is not None \
+                    and not isinstance(error, PoolTimeout):
+                self._pool.check()  # drop the other dead connections too (a server restart)
+            if isinstance(error, PoolTimeout):
+                raise StorageError(f"Cannot reach {self.storage.display()}: no answer within "
+                                   f"{self.storage.connect_timeout:g} s.") from error
+            if isinstance(error, OperationalError):
                 raise StorageError(
                     f"Cannot reach {self.storage.display()}: {reason(error)}") from error
             raise

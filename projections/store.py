@@ -107,16 +107,18 @@ class SQLiteStore(SQLiteFactory):
 
 
 def once_more(method: F) -> F:
-    """Call again at once when the connection failed; not when no connection came in time."""
+    """Call again at once when the connection failed (after the pool has dropped every other
+    dead connection, as after a server restart); not when no connection came in time."""
 
     @functools.wraps(method)
-    def again(*args: Any, **kwargs: Any) -> Any:
+    def again(recorder: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(*args, **kwargs)
+            return method(recorder, *args, **kwargs)
         except (InterfaceError, OperationalError) as error:
             if isinstance(error.__cause__, PoolTimeout):
                 raise
-        return method(*args, **kwargs)
+        recorder.datastore.pool.check()
+        return method(recorder, *args, **kwargs)
     return cast(F, again)
 
 

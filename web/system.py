@@ -52,7 +52,10 @@ def projections() -> list[Projection]:
 
 
 def is_initialised(db: Database) -> bool:
-    """Whether the database holds a Tandem log (StorageError when it cannot be reached)."""
+    """Whether the database holds a Tandem log (StorageError when it cannot be reached).
+    Asking creates nothing: a SQLite file that is not there stays absent."""
+    if db.backend == "sqlite" and not Path(db.storage.path).is_file():
+        return False
     try:
         with db.connect() as conn:
             conn.scalar(CHECK_INITIALISED)
@@ -70,7 +73,7 @@ class Tandem:
                  create: bool = False):
         self.settings = settings
         self.storage = settings.storage
-        self.db = Database(self.storage)
+        self.db = Database(self.storage, create=create)
         if create:
             self._create_schema()
         elif not is_initialised(self.db):

@@ -18,7 +18,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         if is_initialised(probe):
             err.print(f"{settings.storage.display()} is already initialised; nothing was changed.")
-            return 1
+            return 0 if args.exist_ok else 1
     finally:
         probe.close()
     tandem = Tandem(settings, create=True)
@@ -68,6 +68,8 @@ def register(sub: Any) -> None:
     p.add_argument("--admin-name", required=True, help="the admin's full name")
     p.add_argument("--admin-unit", required=True, help="the admin's unit id, e.g. 'it'")
     p.add_argument("--admin-unit-name", help="the unit's display name (default: its id)")
+    p.add_argument("--exist-ok", action="store_true",
+                   help="exit 0 (changing nothing) when the database is already initialised")
     p.set_defaults(run=cmd_init)
 
     p = sub.add_parser("token", help="API tokens")

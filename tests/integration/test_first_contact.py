@@ -1,0 +1,84 @@
+"""A new user's first commands: nothing but `tandem init` creates a database; `init --exist-ok`
+lets `make run` start from any state; an unusable database is one clear line, quickly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import PG_URL, require_postgres
+from tests.support.server import ROOT, free_port
+from web.cli import main
+
+COMMANDS = [["log"], ["serve", "--port", "1"], ["demo"], ["rebuild"], ["verify"],
+            ["checkpoint"], ["token", "create", "--person", "ada"], ["escalations", "sweep"],
+            ["check-rules", "--adopted"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_no_command_but_init_creates_a_database(command: list[str], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "tandem.db"
+    assert main(["--db", f"sqlite:///{db}", *command]) in (1, 2)
+    err = capsys.readouterr().err
+    assert "tandem init" in err or command[0] == "verify" and "key" in err  # verify: key first
+    assert not db.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_init_exist_ok_changes_nothing_on_an_initialised_database(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'tandem.db'}"
+    init = ["--db", url, "init", "--admin-id", "ada", "--admin-name", "Ada", "--admin-unit", "it"]
+    assert main(init) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("tdm_")
+    assert main(init) == 1
+    assert main([*init, "--exist-ok"]) == 0
+    captured = capsys.readouterr()
+    assert "already initialised" in captured.err and captured.out == ""
+    assert main(["--db", url, "demo"]) == 0
+    assert main(["--db", url, "demo"]) == 0  # the story is there: nothing changes
+    assert "already loaded" in capsys.readouterr().err
+
+
+def test_an_empty_or_foreign_file_is_one_clear_line(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()  # what older versions left behind: `init` makes it a log
+    init = ["init", "--admin-id", "ada", "--admin-name", "Ada", "--admin-unit", "it"]
+    assert main(["--db", f"sqlite:///{empty}", "log"]) == 1
+    assert "tandem init" in capsys.readouterr().err
+    assert main(["--db", f"sqlite:///{empty}", *init]) == 0
+    capsys.readouterr()
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("not a database\n" * 100)
+    for command in (["log"], init):
+        assert main(["--db", f"sqlite:///{foreign}", *command]) == 1
+        err = capsys.readouterr().err
+        assert err.strip().count("\n") == 0 and "not a database" in err
+    assert foreign.read_text() == "not a database\n" * 100
+
+
+def unreachable_urls() -> list[str]:
+    user_missing = PG_URL.replace("postgres@", "no_such_role@", 1)
+    return [f"postgresql://postgres@127.0.0.1:{free_port()}/tandem", user_missing]
+
+
+def test_an_unreachable_or_misconfigured_postgresql_is_one_line_quickly() -> None:
+    require_postgres()
+    for url in unreachable_urls():
+        for command in (["log"], ["serve", "--port", str(free_port())]):
+            started = time.monotonic()
+            done = subprocess.run([sys.executable, "-m", "web.cli", "--db", url, *command],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=60)
+            took = time.monotonic() - started
+            assert done.returncode == 1, done.stderr
+            lines = done.stderr.strip().splitlines()
+            assert len(lines) == 1, done.stderr
+            assert lines[0].startswith("Cannot reach PostgreSQL")
+            assert ("refused" in lines[0]) or ('role "no_such_role" does not exist' in lines[0])
+            assert took < 10, took  # the process start included; the connection fails at once
