@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from web import api, pages
 from web.errors import status_of
@@ -14,8 +15,9 @@ from web.system import Tandem
 def create_app(settings: Settings | None = None, tandem: Tandem | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     system = tandem or Tandem(settings)
-    app = FastAPI(title="Tandem", version="0.1.0",
-                  description="An event-sourced decision log for cross-unit initiatives.")
+    # /docs and /redoc load Swagger UI and ReDoc from this server, never from a public CDN
+    app = FastAPIOffline(title="Tandem", version="0.1.0",
+                         description="An event-sourced decision log for cross-unit initiatives.")
     app.state.tandem = system
     api.install(app)
     pages.install(app)
