@@ -52,8 +52,14 @@ def _other_error(request: Request, error: Exception) -> JSONResponse:
                         status_code=status, headers=headers)
 
 
+UNION_BRANCHES = {"str", "int", "float", "bool", "none", "list", "dict"}
+
+
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    """The field a problem is about; the branch of a union (`list[str]`, `str`) is left out,
+    so `decided_by` is named as it is sent."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")
+             and not (isinstance(p, str) and ("[" in p or p in UNION_BRANCHES))]
     return ".".join(parts) or "body"
 
 
