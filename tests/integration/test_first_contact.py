@@ -6,13 +6,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.support.databases import PG_URL, require_postgres
 from tests.support.server import ROOT, free_port
+from web.app import create_app
 from web.cli import main
+from web.settings import Settings
+from web.system import Tandem
+
+with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
 
 COMMANDS = [["log"], ["serve", "--port", "1"], ["demo"], ["rebuild"], ["verify"],
             ["checkpoint"], ["token", "create", "--person", "ada"], ["escalations", "sweep"],
@@ -43,6 +52,29 @@ def test_init_exist_ok_changes_nothing_on_an_initialised_database(
     assert main(["--db", url, "demo"]) == 0
     assert main(["--db", url, "demo"]) == 0  # the story is there: nothing changes
     assert "already loaded" in capsys.readouterr().err
+
+
+def test_init_can_print_a_one_time_login_link_instead_of_a_token(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'tandem.db'}"
+    assert main(["--db", url, "init", "--login-link", "--admin-id", "ada", "--admin-name", "Ada",
+                 "--admin-unit", "it"]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("http://127.0.0.1:8000/login?link=tdm_")
+    tandem = Tandem(Settings(database_url=url))
+    try:
+        client = TestClient(create_app(tandem.settings, tandem))
+        used = client.get(link.removeprefix("http://127.0.0.1:8000"), follow_redirects=False)
+        assert used.status_code == 303 and used.headers["location"] == "/"
+        assert client.get("/").status_code == 200  # logged in
+        again = TestClient(create_app(tandem.settings, tandem)).get(
+            link.removeprefix("http://127.0.0.1:8000"), follow_redirects=False)
+        assert again.headers.get("location", "").startswith("/login") or again.status_code >= 400
+        token = parse_qs(urlparse(link).query)["link"][0]
+        assert client.get("/api/units", headers={"Authorization": f"Bearer {token}"}
+                          ).status_code == 401  # used: no lasting token is left
+    finally:
+        tandem.close()
 
 
 def test_an_empty_or_foreign_file_is_one_clear_line(tmp_path: Path,
