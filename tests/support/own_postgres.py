@@ -21,7 +21,17 @@ import pytest
 from tests.support.databases import IN_CI
 from tests.support.server import free_port
 
-BIN = Path(os.environ.get("TANDEM_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _bin() -> Path:
+    """TANDEM_TEST_PG_BIN, else the newest Debian PostgreSQL installed."""
+    if os.environ.get("TANDEM_TEST_PG_BIN"):
+        return Path(os.environ["TANDEM_TEST_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _bin()
 
 
 class OwnPostgres:
