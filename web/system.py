@@ -157,15 +157,19 @@ class Tandem:
             return self._stored(request, retry_key, error)
         except UncertainOutcome as error:
             return self._resolve(request, retry_key, error)
-        try:
-            self.catch_up()
-        except (StorageError, PersistenceError, SigningKeyError) as error:
-            # stored: the read models and the checkpoint follow at the next catch-up
-            log.warning("Recorded, but the read models could not catch up yet: %s", error)
+        self._settle()
         try:
             return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
         except (StorageError, PersistenceError) as error:
             raise OutcomeUnknown(retry_key) from error
+
+    def _settle(self) -> None:
+        """Catch up after a write: it is stored, so a failure here is logged, not answered;
+        the read models and the checkpoint follow at the next catch-up."""
+        try:
+            self.catch_up()
+        except (StorageError, PersistenceError, SigningKeyError) as error:
+            log.warning("Recorded, but the read models could not catch up yet: %s", error)
 
     def _recorded(self, request: Request) -> Recorded | None:
         store = self.app.recorder
@@ -179,20 +183,27 @@ class Tandem:
         if recorded.fingerprint != request.fingerprint:
             raise KeyReused(f"This {requests.HEADER} was already used for a different request; "
                             "use a new key for a new request.")
-        self.catch_up()
+        self._settle()
         with self.db.connect() as conn:
             positions = [self.runner.log.position_of(conn, oid, version)
                          for oid, version in recorded.events]
-        return [self.read.events(after=p - 1, limit=1)["events"][0]
-                for p in positions if p is not None]
+        envelopes = [e for p in positions if p is not None
+                     for e in self.read.events(after=p - 1, limit=1)["events"]]
+        if not envelopes or len(envelopes) != len(recorded.events):
+            raise StorageError("This request was stored, but its entries cannot be read yet; "
+                               "send it again with the same key.")
+        return envelopes
 
     def _stored(self, request: Request, retry_key: str | None,
                 error: Exception) -> list[dict[str, Any]]:
         """The answer for a request the store holds (stored by an earlier attempt)."""
         try:
-            return self._earlier(request) or []
+            earlier = self._earlier(request)
         except (StorageError, PersistenceError):
             raise OutcomeUnknown(retry_key) from error
+        if earlier is None:  # the store said it was stored, and now says it is not
+            raise OutcomeUnknown(retry_key) from error
+        return earlier
 
     def _resolve(self, request: Request, retry_key: str | None,
                  error: UncertainOutcome) -> list[dict[str, Any]]:
