@@ -19,10 +19,9 @@ $(STAMP):
 install: $(STAMP)
 
 ## run: the demo story on the embedded SQLite database, served at http://$(HOST):$(PORT)
+## (whatever state the database is in: absent, initialised, with or without the demo)
 run: $(STAMP)
-	@if [ ! -f "$(DB)" ]; then \
-	  $(BIN)/tandem init --admin-id admin --admin-name "Tandem Admin" --admin-unit it --admin-unit-name IT --demo > /dev/null; \
-	fi
+	@$(BIN)/tandem init --exist-ok --demo --admin-id admin --admin-name "Tandem Admin" --admin-unit it --admin-unit-name IT > /dev/null
 	@$(BIN)/tandem serve --host $(HOST) --port $(PORT) --login-link kathi
 
 ## test: lint, types, import contracts and the whole suite on SQLite and PostgreSQL

@@ -14,18 +14,21 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
+from eventsourcing.utils import strtobool
 
 from domain import values as v
 from domain.directory import Person, Unit
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.initiative import Initiative
 from domain.membership import VISIBILITIES
+from domain.requests import AlreadyRecorded, Request, RequestLog, UncertainOutcome
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Aggregate)
@@ -75,6 +78,29 @@ class _Directory:
         return found
 
 
+class _Repository(Repository[Any]):
+    """The library's repository, copying a cached aggregate under a lock per aggregate.
+
+    The library fast-forwards a cached aggregate under a lock but deep-copies it outside that
+    lock, so one thread could copy an aggregate while another fast-forwards it ("dictionary
+    changed size during iteration"). Here fast-forward and copy happen under one lock.
+    """
+
+    STRIPES = 64
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+
+    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        copy = kwargs.pop("deepcopy_from_cache", True) and self.deepcopy_from_cache
+        if version is not None or not self.cache or not copy:
+            return super().get(aggregate_id, version=version, deepcopy_from_cache=copy, **kwargs)
+        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
+            cached = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
+            return deepcopy(cached)
+
+
 class TandemApplication(Application[Any]):
     """Records units, people, initiatives and everything that happens in them."""
 
@@ -86,8 +112,59 @@ class TandemApplication(Application[Any]):
         self.clock = clock
         self.people = _Directory(self)
         self._batches = threading.local()
+        self._requests = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def construct_repository(self) -> Repository[Any]:
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return _Repository(
+            event_store=self.events, snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
+
+    @contextmanager
+    def answering(self, request: Request) -> Iterator[None]:
+        """Commands run inside save their events together with this request (its key is kept
+        with them, once): see `save`."""
+        previous = getattr(self._requests, "current", None)
+        self._requests.current = request
+        try:
+            yield
+        finally:
+            self._requests.current = previous
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save, with the request being answered; a unique key keeps it from being stored twice.
+
+        A conflict on saving is either another writer (the caller retries) or this very request,
+        stored by an earlier attempt whose answer was lost (`AlreadyRecorded`). Any other storage
+        failure while saving leaves it unknown whether the events were stored
+        (`UncertainOutcome`): the caller asks the store before answering.
+        """
+        request: Request | None = getattr(self._requests, "current", None)
+        if request is not None:
+            kwargs["request"] = request
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            if request is None:
+                raise
+            try:
+                stored = self._stored(request)
+            except PersistenceError as error:
+                raise UncertainOutcome(request, str(error)) from error
+            if stored:
+                raise AlreadyRecorded(request) from None
+            raise
+        except PersistenceError as error:
+            raise UncertainOutcome(request, str(error)) from error
+
+    def _stored(self, request: Request) -> bool:
+        log = self.recorder
+        return isinstance(log, RequestLog) and log.recorded(request.key) is not None
 
     def find(self, cls: type[A], aggregate_id: Any) -> A | None:
         try:

@@ -17,6 +17,7 @@ ROLES = ("R", "A", "C", "I")
 DIRECTORY_ROLES = ("admin", "member", "auditor", "viewer")
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_TEXT = 10_000
+MAX_ITEMS = 100  # the most entries one list of a command may hold (people, options, lines)
 
 
 def slug(value: object, field: str) -> str:
@@ -29,10 +30,20 @@ def slug(value: object, field: str) -> str:
     return value
 
 
+def bounded(values: Iterable[Any], field: str) -> list[Any]:
+    """The items of a list, refused past MAX_ITEMS before any is looked at."""
+    items: list[Any] = []
+    for item in values:
+        if len(items) == MAX_ITEMS:
+            raise InvalidInput(f"At most {MAX_ITEMS} entries.", field=field)
+        items.append(item)
+    return items
+
+
 def slugs(values: object, field: str, *, minimum: int = 1) -> list[str]:
     if isinstance(values, str) or not isinstance(values, Iterable):
         raise InvalidInput("Expected a list of ids.", field=field)
-    result = [slug(v, field) for v in values]
+    result = [slug(v, field) for v in bounded(values, field)]
     if len(result) < minimum:
         raise InvalidInput(f"Name at least {minimum}.", field=field)
     if len(set(result)) != len(result):
@@ -76,7 +87,7 @@ def texts(values: object, field: str) -> list[str]:
         values = [values]
     if not isinstance(values, Iterable):
         raise InvalidInput("Expected a list of texts.", field=field)
-    return [t for t in (text(v, field, required=False) for v in values) if t]
+    return [t for t in (text(v, field, required=False) for v in bounded(values, field)) if t]
 
 
 def scope(value: object, field: str = "scope") -> str:
@@ -164,7 +175,7 @@ def options(values: object, field: str = "options") -> list[dict[str, str]]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InvalidInput("Expected a list of options, each with a key and a title.", field=field)
     result = []
-    for item in values:
+    for item in bounded(values, field):
         if not isinstance(item, Mapping):
             raise InvalidInput("Each option has a key and a title.", field=field)
         entry: Mapping[str, Any] = item

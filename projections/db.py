@@ -6,6 +6,7 @@ SQL in this package is written with `?` placeholders; on PostgreSQL they become 
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 Row = dict[str, Any]
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)  # failures are reported once, below
 
 
 class StorageError(Exception):
@@ -37,6 +39,8 @@ class Storage:
     password: str = ""
     dbname: str = ""
     schema: str = "public"
+    connect_timeout: float = 2.0  # seconds to wait for a connection (PostgreSQL)
+    statement_timeout: float = 10.0  # seconds a statement may run (PostgreSQL)
 
     @classmethod
     def from_url(cls, url: str) -> Storage:
@@ -75,15 +79,17 @@ class Storage:
         # The aggregate cache fast-forwards from the store on every read, so writes made by
         # other processes are still seen; it saves replaying a long initiative per command.
         env = {"CREATE_TABLE": "y" if create_table else "n", "AGGREGATE_CACHE_MAXSIZE": "500"}
+        # projections.store: the library's factories, keeping each write's request with its
+        # events, and on PostgreSQL with connect and statement timeouts
         if self.backend == "sqlite":
             env |= {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "PERSISTENCE_MODULE": "projections.store:SQLiteStore",
                 "SQLITE_DBNAME": self.path,
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         else:
             env |= {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "PERSISTENCE_MODULE": "projections.store:PostgresStore",
                 "POSTGRES_DBNAME": self.dbname,
                 "POSTGRES_HOST": self.host,
                 "POSTGRES_PORT": str(self.port),
@@ -92,8 +98,9 @@ class Storage:
                 "POSTGRES_SCHEMA": self.schema,
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "16",
-                "POSTGRES_CONNECT_TIMEOUT": "5",
                 "POSTGRES_LOCK_TIMEOUT": "30",
+                "TANDEM_CONNECT_TIMEOUT": str(self.connect_timeout),
+                "TANDEM_STATEMENT_TIMEOUT": str(self.statement_timeout),
             }
         return env
 
@@ -241,12 +248,20 @@ class BufferedConnection(Connection):
                 copy.write_row(row)
 
 
+def reason(error: Exception) -> str:
+    """A driver's error in one line: `connection refused`, `role "x" does not exist`, ..."""
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    cause = first.rsplit(" failed: ", 1)[-1]
+    return re.sub(r"^(FATAL|ERROR):\s+", "", cause).strip().rstrip(".") + "."
+
+
 class Database:
     """Connections to the read-model tables, one per thread on SQLite, pooled on PostgreSQL."""
 
-    def __init__(self, storage: Storage):
+    def __init__(self, storage: Storage, create: bool = False):
         self.storage = storage
         self.backend = storage.backend
+        self.create = create  # a SQLite file is made only for `tandem init`
         self._local = threading.local()
         self._pool: Any = None
         self._lock = threading.Lock()
@@ -254,11 +269,18 @@ class Database:
     def _sqlite(self) -> Connection:
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            if not self.create and not Path(self.storage.path).exists():
+                raise StorageError(f"{self.storage.display()} does not exist: run `tandem init` "
+                                   "first.")
             Path(self.storage.path).parent.mkdir(parents=True, exist_ok=True)
             raw = sqlite3.connect(self.storage.path, timeout=30, isolation_level=None,
                                   check_same_thread=False)
             raw.row_factory = sqlite3.Row
-            raw.execute("PRAGMA busy_timeout = 30000")
+            try:
+                raw.execute("PRAGMA busy_timeout = 30000")
+            except sqlite3.Error:
+                raw.close()
+                raise
             # Read models are rebuilt from the log, and their rows commit together with their
             # position: a crash can only lose whole batches, which catch-up applies again.
             # So their commits need not wait for the disk; the event log's commits still do.
@@ -270,25 +292,35 @@ class Database:
     def _postgres_pool(self) -> Any:
         with self._lock:
             if self._pool is None:
+                import psycopg
                 from psycopg.rows import dict_row
                 from psycopg_pool import ConnectionPool
 
                 s = self.storage
+                kwargs = {
+                    "host": s.host, "port": s.port, "user": s.user, "password": s.password,
+                    "dbname": s.dbname, "autocommit": True, "row_factory": dict_row,
+                    "options": f"-c search_path={s.schema} -c synchronous_commit=off "
+                               f"-c statement_timeout={int(s.statement_timeout * 1000)}",
+                    "connect_timeout": max(2, round(s.connect_timeout)),
+                }
+                # One connection first: a server that is down or refuses us says why, at once
+                # (a pool would keep trying and report only that it timed out).
+                psycopg.connect(**kwargs).close()  # type: ignore[arg-type]
                 self._pool = ConnectionPool(
-                    conninfo="", min_size=1, max_size=8, open=True, timeout=30,
-                    kwargs={
-                        "host": s.host, "port": s.port, "user": s.user, "password": s.password,
-                        "dbname": s.dbname, "autocommit": True, "row_factory": dict_row,
-                        "options": f"-c search_path={s.schema} -c synchronous_commit=off",
-                        "connect_timeout": 5,
-                    },
+                    conninfo="", min_size=1, max_size=8, open=True, timeout=s.connect_timeout,
+                    reconnect_timeout=max(s.connect_timeout, 1.0), kwargs=kwargs,
                 )
             return self._pool
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         if self.backend == "sqlite":
-            yield self._sqlite()
+            try:
+                conn = self._sqlite()
+            except sqlite3.Error as error:  # not a database, a folder, no permission, ...
+                raise StorageError(f"Cannot use {self.storage.display()}: {error}.") from error
+            yield conn
             return
         try:
             pool = self._postgres_pool()
@@ -298,8 +330,15 @@ class Database:
             from psycopg import OperationalError
             from psycopg_pool import PoolTimeout
 
-            if isinstance(error, (OperationalError, PoolTimeout)):
-                raise StorageError(f"Cannot reach {self.storage.display()}: {error}") from error
+            if isinstance(error, OperationalError) and self._pool is not None \
+                    and not isinstance(error, PoolTimeout):
+                self._pool.check()  # drop the other dead connections too (a server restart)
+            if isinstance(error, PoolTimeout):
+                raise StorageError(f"Cannot reach {self.storage.display()}: no answer within "
+                                   f"{self.storage.connect_timeout:g} s.") from error
+            if isinstance(error, OperationalError):
+                raise StorageError(
+                    f"Cannot reach {self.storage.display()}: {reason(error)}") from error
             raise
 
     def close(self) -> None:

@@ -113,7 +113,8 @@ class Runner:
         """The envelope of an event just recorded (its subject is known once caught up)."""
         event = recording.domain_event
         originator = str(event.originator_id)
-        subject = self._subjects.get(originator)
+        kind = SUBJECT_EVENTS.get(type(event))
+        subject = (kind, getattr(event, kind)) if kind else self._subjects.get(originator)
         if subject is None:
             with self.db.connect() as conn:
                 subject = self.subject(conn, originator)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +22,18 @@ DEFAULT_URL = "sqlite:///tandem.db"
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the variable and what to do."""
+
+
+def number(name: str, default: str, minimum: float = 0.0) -> float:
+    """A number from the environment, or a sentence saying which variable is wrong."""
+    raw = os.environ.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not '{raw}'.") from None
+    if not value >= minimum:
+        raise SettingsError(f"{name} must be at least {minimum:g}, not '{raw}'.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,10 @@ class Settings:
         except KeyNameError as error:
             raise SettingsError(f"TANDEM_LOG_ORIGIN: {error}") from None
         _ = self.witness_keys  # parsed once here, so that a bad key stops the start
+    connect_timeout: float = 2.0
+    statement_timeout: float = 10.0
+    max_body_bytes: int = 1_048_576
+    ready_max_lag: int = 1000
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -64,6 +80,10 @@ class Settings:
             trust_proxy=_flag(env.get("TANDEM_TRUST_PROXY", "")),
             witnesses=tuple(env.get("TANDEM_WITNESSES", "").replace(",", " ").split()),
             recording_skew_seconds=float(env.get("TANDEM_RECORDING_SKEW_SECONDS", "300")),
+            connect_timeout=number("TANDEM_DB_CONNECT_TIMEOUT", "2", 0.1),
+            statement_timeout=number("TANDEM_DB_STATEMENT_TIMEOUT", "10", 0.1),
+            max_body_bytes=int(number("TANDEM_MAX_BODY_BYTES", "1048576", 1024)),
+            ready_max_lag=int(number("TANDEM_READY_MAX_LAG", "1000")),
         )
 
     @property
@@ -77,7 +97,8 @@ class Settings:
 
     @property
     def storage(self) -> Storage:
-        return Storage.from_url(self.database_url)
+        return replace(Storage.from_url(self.database_url), connect_timeout=self.connect_timeout,
+                       statement_timeout=self.statement_timeout)
 
     @property
     def backdated_after(self) -> timedelta:

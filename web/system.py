@@ -5,15 +5,17 @@ actor=..., ...)`, which mypy checks against the command's signature."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
 
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import PersistenceError, Recording
 
 from domain.application import TandemApplication, system_clock
 from domain.errors import Forbidden
+from domain.requests import AlreadyRecorded, Recorded, Request, RequestLog, UncertainOutcome
 from projections.attestation import AttestationProjection
 from projections.db import Database, StorageError
 from projections.decisions import DecisionProjection
@@ -23,6 +25,7 @@ from projections.governance.report import audit_report
 from projections.ledger.authority import Authority
 from projections.ledger.bundle import ExportFilter, export_bundle
 from projections.ledger.checkpoints import Signer, SignerRefused
+from projections.ledger.keys import SigningKeyError
 from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LedgerProjection
 from projections.ledger.verify import Progress, Verification, verify_log
@@ -32,13 +35,16 @@ from projections.queries import ReadModels
 from projections.responsibilities import ResponsibilityProjection
 from projections.runner import Runner
 from projections.timeline import TimelineProjection
+from web import requests
 from web.links import absolute
+from web.requests import KeyReused, OutcomeUnknown
 from web.settings import Settings
 
 P = ParamSpec("P")
 Command = Callable[P, list[Recording[Any]]]
 CHECK_INITIALISED = "SELECT COUNT(*) FROM tandem_tracking"
 CHECKPOINT_POLL = timedelta(seconds=5)
+log = logging.getLogger("tandem")
 
 
 class NotInitialised(Exception):
@@ -52,7 +58,10 @@ def projections() -> list[Projection]:
 
 
 def is_initialised(db: Database) -> bool:
-    """Whether the database holds a Tandem log (StorageError when it cannot be reached)."""
+    """Whether the database holds a Tandem log (StorageError when it cannot be reached).
+    Asking creates nothing: a SQLite file that is not there stays absent."""
+    if db.backend == "sqlite" and not Path(db.storage.path).is_file():
+        return False
     try:
         with db.connect() as conn:
             conn.scalar(CHECK_INITIALISED)
@@ -70,7 +79,7 @@ class Tandem:
                  create: bool = False):
         self.settings = settings
         self.storage = settings.storage
-        self.db = Database(self.storage)
+        self.db = Database(self.storage, create=create)
         if create:
             self._create_schema()
         elif not is_initialised(self.db):
@@ -79,6 +88,8 @@ class Tandem:
                 f"{self.storage.display()} holds no Tandem log yet: run `tandem init` first."
             )
         self.app = TandemApplication(env=self.storage.library_env(create_table=create), clock=clock)
+        if not create and hasattr(self.app.recorder, "create_requests_table"):
+            self.app.recorder.create_requests_table()  # a log made before requests were kept
         self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections())
         self.runner.prepare()
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
@@ -138,10 +149,86 @@ class Tandem:
     def record(self, command: Command[P], /, *args: P.args,
                **kwargs: P.kwargs) -> list[dict[str, Any]]:
         """Run one command of the application service, bring the read models up to date, and
-        return the envelopes of what it recorded."""
-        recordings = command(*args, **kwargs)
-        self.catch_up()
-        return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
+        return the envelopes of what it recorded.
+
+        A web request's command is recorded under its idempotency key (`web.requests`): a
+        request already recorded is answered with what it recorded then, and stores nothing.
+        Once stored, a write is answered as stored, even if the read models cannot catch up.
+        """
+        write = requests.current()
+        request = write.request() if write is not None else None
+        if request is not None and write is not None and write.given:
+            earlier = self._earlier(request)
+            if earlier is not None:
+                return earlier
+        request = request or Request.fresh()
+        retry_key = write.retry_key if write is not None else None
+        try:
+            with self.app.answering(request):
+                recordings = command(*args, **kwargs)
+        except AlreadyRecorded as error:  # an attempt whose answer was lost, or the same key
+            return self._stored(request, retry_key, error)
+        except UncertainOutcome as error:
+            return self._resolve(request, retry_key, error)
+        self._settle()
+        try:
+            return [self.read.envelope(self.runner.envelope_of(r)) for r in recordings]
+        except (StorageError, PersistenceError) as error:
+            raise OutcomeUnknown(retry_key) from error
+
+    def _settle(self) -> None:
+        """Catch up after a write: it is stored, so a failure here is logged, not answered;
+        the read models and the checkpoint follow at the next catch-up."""
+        try:
+            self.catch_up()
+        except (StorageError, PersistenceError, SigningKeyError) as error:
+            log.warning("Recorded, but the read models could not catch up yet: %s", error)
+
+    def _recorded(self, request: Request) -> Recorded | None:
+        store = self.app.recorder
+        return store.recorded(request.key) if isinstance(store, RequestLog) else None
+
+    def _earlier(self, request: Request) -> list[dict[str, Any]] | None:
+        """The envelopes a request recorded before (None if it recorded nothing)."""
+        recorded = self._recorded(request)
+        if recorded is None:
+            return None
+        if recorded.fingerprint != request.fingerprint:
+            raise KeyReused(f"This {requests.HEADER} was already used for a different request; "
+                            "use a new key for a new request.")
+        self._settle()
+        with self.db.connect() as conn:
+            positions = [self.runner.log.position_of(conn, oid, version)
+                         for oid, version in recorded.events]
+        envelopes = [e for p in positions if p is not None
+                     for e in self.read.events(after=p - 1, limit=1)["events"]]
+        if not envelopes or len(envelopes) != len(recorded.events):
+            raise StorageError("This request was stored, but its entries cannot be read yet; "
+                               "send it again with the same key.")
+        return envelopes
+
+    def _stored(self, request: Request, retry_key: str | None,
+                error: Exception) -> list[dict[str, Any]]:
+        """The answer for a request the store holds (stored by an earlier attempt)."""
+        try:
+            earlier = self._earlier(request)
+        except (StorageError, PersistenceError):
+            raise OutcomeUnknown(retry_key) from error
+        if earlier is None:  # the store said it was stored, and now says it is not
+            raise OutcomeUnknown(retry_key) from error
+        return earlier
+
+    def _resolve(self, request: Request, retry_key: str | None,
+                 error: UncertainOutcome) -> list[dict[str, Any]]:
+        """After a failure while saving: whether it was stored, asked of the store itself."""
+        try:
+            recorded = self._recorded(request)
+        except (StorageError, PersistenceError):
+            raise OutcomeUnknown(retry_key) from error
+        if recorded is None:  # kept with its events in one transaction: neither was stored
+            raise StorageError("Nothing was stored: the database failed while storing it "
+                               f"({error}). Try again.") from error
+        return self._stored(request, retry_key, error)
 
     def answer(self, actor: str, position: int, reason: str | None) -> list[dict[str, Any]]:
         """The actor confirms (no reason) or disputes (a reason) the entry at a log position

@@ -18,6 +18,7 @@ from projections.governance import initiative_steps as _initiative_steps  # noqa
 from projections.governance import steps as _steps  # noqa: F401 - registers the vocabulary
 from projections.governance.history import History, Subject, when
 from projections.governance.parser import (
+    MAX_STEPS,
     RuleFile,
     RuleFileError,
     Scenario,
@@ -57,12 +58,14 @@ def load(paths: list[str] | list[Path]) -> tuple[list[RuleFile], list[Resolved]]
         found = feature_files([str(p) for p in paths])
     except RuleFileError as error:
         raise UnusableRules([error]) from None
+    budget = MAX_STEPS  # over all files of one check
     for path in found:
         try:
-            rule_file = parse_file(path)
+            rule_file = parse_file(path, max_steps=budget)
         except RuleFileError as error:
             errors.append(error)
             continue
+        budget -= sum(len(scenario.steps) for scenario in rule_file.scenarios)
         files.append(rule_file)
         for scenario in rule_file.scenarios:
             matched, subject_kind = [], None

@@ -15,6 +15,12 @@ from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 
+# What one check reads at most: rules are a few pages of text, and a file that is not (a log, a
+# dump, an Examples table of a million rows) is refused before it costs minutes and gigabytes.
+MAX_FILE_BYTES = 1_000_000
+MAX_FILES = 1_000
+MAX_STEPS = 10_000  # steps after Scenario Outlines are expanded, over all files of one check
+
 
 class RuleFileError(Exception):
     """A rule file that cannot be used: a syntax error or a step no definition matches."""
@@ -88,19 +94,26 @@ def feature_files(paths: list[str]) -> list[Path]:
             found.append(path)
         else:
             raise RuleFileError(name, 0, 0, "no such file or folder")
+        if len(found) > MAX_FILES:
+            raise RuleFileError(name, 0, 0, f"more than {MAX_FILES:,} rule files in one check; "
+                                "name fewer files or folders")
     return found
 
 
-def parse_file(path: Path) -> RuleFile:
+def parse_file(path: Path, max_steps: int = MAX_STEPS) -> RuleFile:
     name = display_name(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RuleFileError(name, 0, 0, f"the file has {size:,} bytes; a rule file may have at "
+                            f"most {MAX_FILE_BYTES:,}")
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise RuleFileError(name, 1, 1, f"not UTF-8 text: {error}") from None
-    return parse_text(source, name, file_digest(path))
+    return parse_text(source, name, file_digest(path), max_steps)
 
 
-def parse_text(source: str, name: str, sha256: str = "") -> RuleFile:
+def parse_text(source: str, name: str, sha256: str = "", max_steps: int = MAX_STEPS) -> RuleFile:
     try:
         document: dict[str, Any] = dict(Parser().parse(source))
     except CompositeParserException as error:
@@ -112,6 +125,11 @@ def parse_text(source: str, name: str, sha256: str = "") -> RuleFile:
     if feature is None:
         return RuleFile(name, sha256 or hashlib.sha256(source.encode()).hexdigest(), "")
     document["uri"] = name
+    expanded = _expanded_steps(feature)
+    if expanded > max_steps:
+        raise RuleFileError(name, 0, 0, f"the file has {expanded:,} steps once Scenario "
+                            f"Outlines are expanded; one check runs at most {MAX_STEPS:,} steps "
+                            "over all its files")
     steps, scenarios, rules = _index(feature)
     result = RuleFile(name, sha256 or hashlib.sha256(source.encode()).hexdigest(),
                       feature["name"])
@@ -137,6 +155,25 @@ def _syntax_error(name: str, error: Any) -> RuleFileError:
         message = message.split(": ", 1)[-1]
     return RuleFileError(name, int(location.get("line") or 0), int(location.get("column") or 0),
                          f"Gherkin syntax error: {message}")
+
+
+def _expanded_steps(feature: dict[str, Any]) -> int:
+    """How many steps the pickles of a feature will have, counted before compiling them."""
+    def count(children: list[dict[str, Any]], inherited: int) -> int:
+        total = 0
+        background = inherited
+        for child in children:
+            if "background" in child:
+                background += len(child["background"]["steps"])
+            elif "rule" in child:
+                total += count(child["rule"]["children"], background)
+            elif "scenario" in child:
+                node = child["scenario"]
+                rows = sum(len(e.get("tableBody") or []) for e in node.get("examples") or [])
+                total += (background + len(node["steps"])) * (rows if node.get("examples")
+                                                              else 1)
+        return total
+    return count(feature["children"], 0)
 
 
 def _index(feature: dict[str, Any]) -> tuple[dict[str, Any], set[str], dict[str, str]]:

@@ -1,6 +1,9 @@
-"""Concurrent writers over real HTTP: every 201 is in the log exactly once, the log holds
-nothing else, and the read models agree with the log. One server on each backend; two server
-processes on one PostgreSQL."""
+"""Concurrent writers over real HTTP: every write is answered 201 or 409 and nothing else; every
+201 is in the log exactly once, a 409 stored nothing, the log holds nothing else, and the read
+models agree with the log. One server on each backend; two server processes on one PostgreSQL.
+
+How many writes win depends on the machine's load, so no rate is asserted: only what must hold
+(at least one write wins, since a writer only loses to another that won)."""
 
 from __future__ import annotations
 
@@ -23,15 +26,17 @@ P = "/api/initiatives/portal"
 
 
 def client(number: int, base: str, person: str,
-           token: str) -> list[tuple[int, dict[str, Any]]]:
+           token: str) -> list[tuple[int, dict[str, Any], str]]:
+    """(status, answer, the decision id or measurement note sent) of each write."""
     answers = []
     with httpx.Client(base_url=base, headers=auth(token), timeout=60) as http:
         for k in range(EACH):
-            for path, body in ((P + "/decisions", decision(f"c{number}-d{k}", by=person)),
-                               (P + "/criteria/crashes/measurements",
-                                {"value": number * 10 + k, "note": f"c{number}-m{k}"})):
+            for path, body, sent in (
+                    (P + "/decisions", decision(f"c{number}-d{k}", by=person), f"c{number}-d{k}"),
+                    (P + "/criteria/crashes/measurements",
+                     {"value": number * 10 + k, "note": f"c{number}-m{k}"}, f"c{number}-m{k}")):
                 answer = http.post(path, json=body)
-                answers.append((answer.status_code, answer.json()))
+                answers.append((answer.status_code, answer.json(), sent))
     return answers
 
 
@@ -55,11 +60,12 @@ def hammer_and_check(bases: list[str], tokens: dict[str, str]) -> None:
                                    tokens[people[n]])
                        for n in range(CLIENTS)]
             answers = [a for f in futures for a in f.result()]
-        statuses = Counter(status for status, _ in answers)
+        statuses = Counter(status for status, _, _ in answers)
         assert set(statuses) <= {201, 409}, statuses
-        assert all(body["error"] == "conflict" for status, body in answers if status == 409)
-        assert statuses[201] > 0, statuses  # what holds: each answer is 201 or a conflict
-        created = [body for status, body in answers if status == 201]
+        assert all(body["error"] == "conflict" for status, body, _ in answers if status == 409)
+        assert statuses[201] >= 1, statuses
+        created = [body for status, body, _ in answers if status == 201]
+        refused = {sent for status, _, sent in answers if status == 409}
 
         after = whole_log(http)
         assert after[:len(before)] == before
@@ -72,6 +78,7 @@ def hammer_and_check(bases: list[str], tokens: dict[str, str]) -> None:
 
         decided = {e["data"]["decision"] for e in created if e["type"] == "DecisionTaken"}
         measured = Counter(e["data"]["note"] for e in created if e["type"] == "MeasurementRecorded")
+        assert not refused & (decided | set(measured))  # a 409 stored nothing
         register = http.get("/api/decisions", params={"initiative": "portal"}).json()["decisions"]
         assert Counter(d["id"] for d in register) == Counter(decided)
         assert all(d["status"] == "in_force" for d in register)
@@ -83,9 +90,9 @@ def hammer_and_check(bases: list[str], tokens: dict[str, str]) -> None:
         timeline = http.get(P + "/timeline", params={"order": "recorded", "limit": 1000}).json()
         assert {e["position"] for e in new} <= {e["position"] for e in timeline["events"]}
         for base in bases:
-            health = httpx.get(f"{base}/healthz").json()
-            assert health["status"] == "ok"
-            assert health["position"] == after[-1]["position"]
+            ready = httpx.get(f"{base}/readyz").json()
+            assert ready["status"] == "ready"
+            assert ready["position"] == after[-1]["position"]
 
 
 def with_mandates(tandem: Tandem) -> dict[str, str]:

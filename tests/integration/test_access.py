@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.world import auth
+from tests.support.world import auth, signed_in
 from web.app import create_app
 from web.system import Tandem
 
@@ -170,13 +170,6 @@ FORMS = ["goal", "criterion", "measurement", "assign", "release", "tandem", "man
          "proposal", "decision", "escalation", "forward", "handoff", "status", "member",
          "dismiss"]
 LEAD_FORMS = {"tandem", "member", "dismiss"}
-
-
-def signed_in(app: Any, token: str) -> TestClient:
-    client = TestClient(app)
-    page = client.get("/login")
-    client.post("/login", data={"token": token, "csrf": page.context["csrf"]})
-    return client
 
 
 @pytest.mark.parametrize("role", list(ROLES))

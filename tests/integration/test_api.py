@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from fastapi import FastAPI
@@ -159,18 +160,24 @@ def test_reads_answer_the_documented_shapes(http: TestClient) -> None:
     assert [e["position"] for e in page["events"]] == [1, 2] and page["next"] == 2
 
 
-def test_healthz_reports_ok_only_when_the_read_models_are_caught_up(
+def test_healthz_says_the_process_lives_and_readyz_reports_the_lag(
     http: TestClient, tandem: Tandem
 ) -> None:
-    ok = http.get("/healthz", headers={"Authorization": ""})
-    assert ok.status_code == 200
-    assert ok.json()["status"] == "ok"
-    assert set(ok.json()["projections"].values()) == {ok.json()["position"]}
-    tandem.app.register_unit(actor="ada", unit="fin", name="Finance")  # recorded, not projected
-    behind = http.get("/healthz")
+    assert http.get("/healthz", headers={"Authorization": ""}).json() == {"status": "ok"}
+    ready = http.get("/readyz", headers={"Authorization": ""})
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready" and ready.json()["lag"] == 0
+    assert set(ready.json()["projections"].values()) == {ready.json()["position"]}
+    for unit in ("fin", "hr"):  # recorded, not yet projected: a lag, within the threshold
+        tandem.app.register_unit(actor="ada", unit=unit, name=unit)
+    lagging = http.get("/readyz")
+    assert lagging.status_code == 200 and lagging.json()["lag"] == 2
+    tandem.settings = replace(tandem.settings, ready_max_lag=1)
+    behind = http.get("/readyz")
     assert behind.status_code == 503 and behind.json()["status"] == "behind"
+    assert behind.headers["Retry-After"]
     tandem.catch_up()
-    assert http.get("/healthz").status_code == 200
+    assert http.get("/readyz").status_code == 200
 
 
 def test_serve_refuses_a_database_never_initialised(database_url: str,

@@ -18,7 +18,7 @@ import pytest
 
 from domain.application import token_id_of
 from tests.support.clock import Clock
-from tests.support.world import auth
+from tests.support.world import auth, signed_in
 from web.app import SecretsOutOfAccessLog, create_app
 from web.settings import Settings
 from web.system import Tandem
@@ -33,15 +33,6 @@ def site(tandem: Tandem) -> Iterator[tuple[Tandem, str]]:
     token, _ = tandem.app.issue_token(actor="ada", person="ada")
     tandem.catch_up()
     yield tandem, token
-
-
-def signed_in(app: Any, token: str) -> TestClient:
-    client = TestClient(app)
-    page = client.get("/login")
-    answer = client.post("/login", data={"token": token, "csrf": page.context["csrf"]},
-                         follow_redirects=False)
-    assert answer.status_code == 303
-    return client
 
 
 def replay(app: Any, cookies: Any) -> int:
@@ -108,6 +99,9 @@ def test_every_response_carries_the_security_headers(site: tuple[Tandem, str]) -
     docs = client.get("/docs")
     assert "unsafe-inline" not in docs.headers["content-security-policy"]
     assert "<script>" not in docs.text  # the docs page has no inline script
+    redoc = client.get("/redoc")  # ReDoc styles itself inline; it never runs an inline script
+    assert "script-src 'self';" in redoc.headers["content-security-policy"]
+    assert "<script>" not in redoc.text
 
 
 def test_over_https_cookies_are_secure_and_hsts_is_sent(site: tuple[Tandem, str]) -> None:

@@ -45,3 +45,20 @@ def auth(token: str) -> dict[str, str]:
 def decision(did: str, by: str = "kathi") -> dict[str, Any]:
     return {"id": did, "scope": "planning", "title": f"Decision {did}", "option": "a",
             "rationale": "Less risk", "decided_by": [by], "options": OPTIONS}
+
+
+def sign_in(client: Any, token: str) -> Any:
+    """Signs a page client (a starlette TestClient) in with the login form; the answer (a 303)."""
+    page = client.get("/login")
+    return client.post("/login", data={"token": token, "csrf": page.context["csrf"]},
+                       follow_redirects=False)
+
+
+def signed_in(app: Any, token: str) -> Any:
+    """A page client for the app, signed in with the token."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    answer = sign_in(client, token)
+    assert answer.status_code == 303, answer.text
+    return client

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from domain.values import SCOPE, SLUG
 from projections.members import Visibility
+from web import requests
 from web.auth import ADMIN_ROLES, AUDIT_ROLES, READ_ROLES, WRITE_ROLES, Principal, authenticate
 from web.system import Tandem
 
@@ -59,6 +60,7 @@ def principal(
     if who is None:
         raise ApiError(401, "unauthorized", "The token is unknown, revoked or its person is "
                        "deactivated.", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    requests.bind(who.person)  # an Idempotency-Key is the person's own
     return who
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from domain.errors import DomainError
+from domain.requests import UncertainOutcome
 from projections.db import StorageError
 from projections.ledger.checkpoints import SignerRefused
 from projections.ledger.journal import JournalError
@@ -22,9 +24,10 @@ from projections.ledger.keys import SigningKeyError
 from projections.ledger.proofs import ProofUnavailable
 from projections.ledger.witness import CosignatureRejected
 from web.api.deps import ApiError
-from web.errors import status_of
+from web.errors import RETRY_AFTER_SECONDS, status_of
+from web.requests import OutcomeUnknown
 
-KINDS = {404: "not_found", 422: "rejected", 503: "unavailable"}
+KINDS = {404: "not_found", 413: "too_large", 422: "rejected", 503: "unavailable"}
 
 FORBIDDEN_FIELDS = {
     "actor": "The actor is always the token's person; it cannot be set.",
@@ -44,14 +47,22 @@ def _api_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def _other_error(request: Request, error: Exception) -> JSONResponse:
-    """Failures of storage, keys and proofs: their status and kind from the one table."""
+    """Failures of storage, keys and proofs: their status and kind from the one table; a
+    503 says when to try again."""
     status = status_of(error)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
     return JSONResponse({"error": KINDS.get(status, "error"), "detail": str(error)},
-                        status_code=status)
+                        status_code=status, headers=headers)
+
+
+UNION_BRANCHES = {"str", "int", "float", "bool", "none", "list", "dict"}
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    """The field a problem is about; the branch of a union (`list[str]`, `str`) is left out,
+    so `decided_by` is named as it is sent."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")
+             and not (isinstance(p, str) and ("[" in p or p in UNION_BRANCHES))]
     return ".".join(parts) or "body"
 
 
@@ -86,7 +97,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
     for cls in (StorageError, SigningKeyError, ProofUnavailable, SignerRefused, JournalError,
-                CosignatureRejected):
+                CosignatureRejected, PersistenceError, UncertainOutcome, OutcomeUnknown):
         app.add_exception_handler(cls, _other_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -1,17 +1,22 @@
 """Request bodies of the JSON API.
 
 Every body forbids unknown fields, so a client-supplied `actor` or `recorded_at` is a 422, never
-obeyed. The types are deliberately loose (text, lists of text): the application service owns the
+obeyed; every list is bounded (`Items`, `Options`), and the whole body by the server's limit.
+The types are deliberately loose (text, lists of text): the application service owns the
 validation of ids, scopes, times and rules, and answers in the API's one error shape.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Ids = list[str] | str
+from domain.values import MAX_ITEMS
+
+# every list has a bound (OpenAPI `maxItems`): a longer one is a 422 naming the field
+Items = Annotated[list[str], Field(max_length=MAX_ITEMS)]
+Ids = Items | str
 Moment = str | None
 
 
@@ -30,6 +35,9 @@ class Option(Body):
     description: str = ""
 
 
+Options = Annotated[list[Option], Field(max_length=MAX_ITEMS)]
+
+
 class NewUnit(Body):
     id: str
     name: str
@@ -46,8 +54,8 @@ class NewInitiative(Body):
     id: str
     title: str
     sponsor: str
-    units: list[str]
-    escalation_path: list[str]
+    units: Items
+    escalation_path: Items
     effective_at: Moment = None
     visibility: str = Field("open", description="open (every signed-in person reads it) or "
                                                 "members (only its members and auditors)")
@@ -77,7 +85,7 @@ class Answer(Body):
 class Goal(Body):
     statement: str
     reason: str = ""
-    agreed_by: list[str]
+    agreed_by: Items
     effective_at: Moment = None
 
 
@@ -118,7 +126,7 @@ class Release(Responsibility):
 
 
 class TandemPeople(Body):
-    people: list[str]
+    people: Items
     effective_at: Moment = None
 
 
@@ -134,7 +142,7 @@ class NewProposal(Body):
     id: str
     question: str
     scope: str
-    options: list[Option]
+    options: Options
     proposed_by: Ids
     effective_at: Moment = None
 
@@ -148,7 +156,7 @@ class NewDecision(Body):
     decided_by: Ids
     proposal: str | None = None
     escalation: str | None = None
-    options: list[Option] | None = None
+    options: Options | None = None
     mandate: str | None = None
     supersedes: str | None = None
     effective_at: Moment = None
@@ -157,7 +165,7 @@ class NewDecision(Body):
 class NewEscalation(Body):
     id: str
     topic: str
-    options: list[Option]
+    options: Options
     raised_by: str
     due_at: str
     effective_at: Moment = None
@@ -177,9 +185,9 @@ class Accept(Body):
 
 class Status(Body):
     summary: str
-    running: list[str] = []
-    blocked: list[str] = []
-    options: list[str] = []
+    running: Items = []
+    blocked: Items = []
+    options: Items = []
     reported_by: Ids
     effective_at: Moment = None
 

@@ -10,6 +10,7 @@ from domain.errors import Conflict
 from projections.db import Database
 from projections.ledger.journal import Journal, journal_path
 from projections.ledger.keys import create_signing_key
+from web.auth import login_link
 from web.cli.console import CLI_ACTOR, err
 from web.cli.demo import load_demo
 from web.settings import Settings
@@ -24,7 +25,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         try:
             if is_initialised(probe):
                 err.print(f"{storage.display()} is already initialised; nothing was changed.")
-                return 1
+                return 0 if args.exist_ok else 1
         finally:
             probe.close()
     signed = Journal(journal_path(settings.signing_key_path)).last()
@@ -51,13 +52,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         elif people[admin]["role"] != "admin":
             raise Conflict(f"'{admin}' is a {people[admin]['role']} in the demo story; choose "
                            "another admin id.")
-        token, _ = tandem.app.issue_token(actor=admin, person=admin)
-        tandem.catch_up()
+        if args.login_link:  # a one-time link (its token is revoked when used), not a token
+            secret = login_link(tandem, admin)
+        else:
+            secret, _ = tandem.app.issue_token(actor=admin, person=admin)
+            tandem.catch_up()
         create_signing_key(settings.signing_key_path)
     finally:
         tandem.close()
     err.print(f"Initialised {settings.storage.display()}; admin '{admin}' created.")
-    print(token)
+    if args.login_link:
+        err.print(f"Log in as {admin} once with this link (at {settings.base_url}):")
+    print(secret, flush=True)
     return 0
 
 
@@ -86,13 +92,19 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create the schema, the first unit and the first admin; "
-                                    "prints the admin's API token on stdout")
+                                    "prints the admin's API token (or a one-time login link) "
+                                    "on stdout")
     p.add_argument("--admin-id", required=True, help="the admin's id, e.g. 'kathi'")
     p.add_argument("--admin-name", required=True, help="the admin's full name")
     p.add_argument("--admin-unit", required=True, help="the admin's unit id, e.g. 'it'")
     p.add_argument("--admin-unit-name", help="the unit's display name (default: its id)")
     p.add_argument("--demo", action="store_true", help="load the example story first (its "
                                                        "twelve weeks end today)")
+    p.add_argument("--exist-ok", action="store_true",
+                   help="exit 0 (changing nothing) when the database is already initialised")
+    p.add_argument("--login-link", action="store_true",
+                   help="print a one-time login link for the admin (under TANDEM_BASE_URL) "
+                        "instead of a lasting API token")
     p.set_defaults(run=cmd_init)
 
     p = sub.add_parser("token", help="API tokens")

@@ -3,6 +3,7 @@ person and lands on the page where the new entry shows; errors go next to their 
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +14,7 @@ from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.rules import RULES
 from domain.values import ROLES
 from projections.queries import ReadModels
+from web import requests
 from web.errors import status_of
 from web.i18n import gettext as _
 from web.pages.forms import FORMS, Form, Submission, command_values, field_errors
@@ -50,13 +52,15 @@ def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
 
 def _form_page(request: Request, iid: str, form: Form, values: dict[str, Any],
                errors: dict[str, str], general: list[str], rule: dict[str, str] | None,
-               status: int, user: Any, session: Any) -> Response:
+               status: int, user: Any, session: Any, key: str = "") -> Response:
     read = pages(request).tandem.read
     state = read.state(iid)
     return render(request, "form.html", {
         "title": f"{_(form.title)} · {state['title']}", "iid": iid, "initiative": state,
         "form": form, "values": values, "errors": errors, "general": general, "rule": rule,
         "choices": choices(read, iid),
+        # one key per rendered form: submitting it twice records it once
+        "idempotency_key": key or secrets.token_urlsafe(18),
     }, status, user, session)
 
 
@@ -111,6 +115,11 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
                               user, session)
         kwargs = command_values(form, values)
         tandem = pages(request).tandem
+        key = str(submitted.get(requests.FORM_FIELD, ""))
+        write = requests.current()
+        if write is not None:
+            write.use_key(key)
+            write.person = user.person
         try:
             tandem.record(form.submit, tandem.app, Submission(user.person, iid, kwargs))
         except InvalidInput as error:
@@ -118,7 +127,11 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
             if not error.fields:
                 general.append(_(error.detail))
             return _form_page(request, iid, form, values, placed, general, None, 422,
-                              user, session)
+                              user, session, key)
+        except requests.KeyReused:
+            return _form_page(request, iid, form, values, {}, [_(
+                "This form was already submitted with other values, and recorded. Submit "
+                "it again to record one more entry.")], None, 409, user, session)
         except DomainError as error:  # a rule, a missing reference, a conflict
             rule = None
             if error.rule:
@@ -126,7 +139,7 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
                 detail = error.detail.removeprefix(sentence).strip()
                 rule = {"id": error.rule, "sentence": _(sentence), "detail": detail}
             return _form_page(request, iid, form, values, {}, [] if rule else [_(error.detail)],
-                              rule, status_of(error), user, session)
+                              rule, status_of(error), user, session, key)
         return RedirectResponse(form.land(iid, kwargs), status_code=303)
 
     return await run_in_threadpool(submit)
