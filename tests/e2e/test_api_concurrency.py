@@ -17,7 +17,7 @@ import pytest
 
 from projections.ledger.keys import create_signing_key
 from tests.support.server import running_server
-from tests.support.world import auth, build_world, decision
+from tests.support.world import auth, decision, with_mandates
 from web.system import Tandem
 
 CLIENTS = 20
@@ -93,15 +93,6 @@ def hammer_and_check(bases: list[str], tokens: dict[str, str]) -> None:
             ready = httpx.get(f"{base}/readyz").json()
             assert ready["status"] == "ready"
             assert ready["position"] == after[-1]["position"]
-
-
-def with_mandates(tandem: Tandem) -> dict[str, str]:
-    """The API world, where the tandem partners may decide on planning by mandate."""
-    tokens = build_world(tandem)
-    for person in ("jonas", "miriam"):
-        tandem.record(tandem.app.grant_mandate, actor="kathi", initiative="portal",
-                      mandate=f"m-{person}", person=person, scope="planning")
-    return tokens
 
 
 def signing_key(folder: Path) -> str:

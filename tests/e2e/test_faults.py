@@ -26,7 +26,7 @@ import pytest
 from projections.ledger.keys import create_signing_key
 from tests.support.own_postgres import OwnPostgres, own_postgres
 from tests.support.server import running_server
-from tests.support.world import auth, build_world, decision
+from tests.support.world import auth, decision, with_mandates
 from web.settings import Settings
 from web.system import Tandem
 
@@ -87,7 +87,12 @@ def write_once(http: httpx.Client, write: Write, path: str, body: dict[str, Any]
         time.sleep(float(answer.headers.get("retry-after", "1")))
 
 
-def writer(number: int, base: str, token: str, stop: threading.Event,
+def person(number: int) -> str:
+    """Who the writer with this number writes as: the two tandem partners by turns."""
+    return "jonas" if number % 2 else "miriam"
+
+
+def writer(number: int, base: str, person: str, token: str, stop: threading.Event,
            writes: list[Write]) -> None:
     with httpx.Client(base_url=base, headers=auth(token), timeout=30) as http:
         for i in range(MAX_WRITES):
@@ -99,7 +104,7 @@ def writer(number: int, base: str, token: str, stop: threading.Event,
                 path, body = P + "/criteria/crashes/measurements", {"value": i, "note": sent}
             else:
                 sent = f"w{number}-d{i}"
-                path, body = P + "/decisions", decision(sent)
+                path, body = P + "/decisions", decision(sent, by=person)
             write = Write(sent, keyed=key is not None)
             writes.append(write)
             write_once(http, write, path, body, key)
@@ -123,7 +128,7 @@ def world_on(pg: OwnPostgres, folder: Path) -> tuple[dict[str, str], str]:
         tandem.record(tandem.app.register_unit, actor="ada", unit="ops", name="Operations")
         tandem.record(tandem.app.register_person, actor="ada", person="ada", name="Ada",
                       unit="it", role="admin")
-        tokens = build_world(tandem)
+        tokens = with_mandates(tandem)  # the partners decide on planning by mandate
     finally:
         tandem.close()
     key = folder / "signing.key"
@@ -156,7 +161,7 @@ def test_the_database_stops_and_starts_under_twenty_writers(tmp_path: Path) -> N
             writes: list[Write] = []
             stop = threading.Event()
             threads = [threading.Thread(target=writer, args=(
-                n, base, tokens["jonas" if n % 2 else "miriam"], stop, writes))
+                n, base, person(n), tokens[person(n)], stop, writes))
                 for n in range(WRITERS)]
             seen: dict[str, list[Any]] = {"stopped_at": [], "started_at": [], "/healthz": [],
                                           "/readyz": []}

@@ -34,6 +34,15 @@ def build_world(tandem: Tandem) -> dict[str, str]:
     return tokens
 
 
+def with_mandates(tandem: Tandem) -> dict[str, str]:
+    """The world, where the tandem partners may also decide on planning by mandate."""
+    tokens = build_world(tandem)
+    for person in ("jonas", "miriam"):
+        tandem.record(tandem.app.grant_mandate, actor="kathi", initiative="portal",
+                      mandate=f"m-{person}", person=person, scope="planning")
+    return tokens
+
+
 def days_ago(days: int) -> str:
     return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
 
