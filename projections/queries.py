@@ -19,6 +19,7 @@ from projections.envelope import Envelope
 from projections.escalations import EscalationQueries
 from projections.members import EVERYTHING, MembershipQueries, Visibility
 from projections.responsibilities import ResponsibilityQueries
+from projections.search import SearchQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
 
@@ -75,6 +76,8 @@ class ReadModels:
         self.members = members.members
         self.visibility = members.visibility
         self.attestation = attestations.of
+        # full-text search
+        self.search = SearchQueries(db).search
 
     def now(self) -> datetime:
         return self.clock()

@@ -34,6 +34,7 @@ from projections.projection import Projection
 from projections.queries import ReadModels
 from projections.responsibilities import ResponsibilityProjection
 from projections.runner import Runner
+from projections.search import search_projection
 from projections.timeline import TimelineProjection
 from web import requests
 from web.links import absolute
@@ -51,10 +52,10 @@ class NotInitialised(Exception):
     """The database has no Tandem schema yet."""
 
 
-def projections() -> list[Projection]:
+def projections(backend: str) -> list[Projection]:
     return [DirectoryProjection(), TimelineProjection(), ResponsibilityProjection(),
             DecisionProjection(), EscalationProjection(), MembershipProjection(),
-            AttestationProjection(), LedgerProjection()]
+            AttestationProjection(), LedgerProjection(), search_projection(backend)]
 
 
 def is_initialised(db: Database) -> bool:
@@ -90,7 +91,7 @@ class Tandem:
         self.app = TandemApplication(env=self.storage.library_env(create_table=create), clock=clock)
         if not create and hasattr(self.app.recorder, "create_requests_table"):
             self.app.recorder.create_requests_table()  # a log made before requests were kept
-        self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections())
+        self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections(self.db.backend))
         self.runner.prepare()
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
         self.signer = Signer(self.db, settings.signing_key_path, settings.origin)

@@ -20,10 +20,11 @@ from web.api import (
     initiatives,
     members,
     responsibilities,
+    search,
 )
 
 ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
-           members, audit, health)
+           members, audit, health, search)
 
 
 def install(app: FastAPI) -> None:
