@@ -19,12 +19,13 @@ from web.api import (
     health,
     initiatives,
     members,
+    portfolio,
     responsibilities,
     search,
 )
 
 ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
-           members, audit, health, search)
+           members, audit, health, search, portfolio)
 
 
 def install(app: FastAPI) -> None:
