@@ -7,14 +7,17 @@ column even when the manifest was rewritten to match."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
+
+from projections.db import Database
 
 COLUMNS = ("position", "leaf_hash", "type", "initiative", "actor", "effective_at",
            "recorded_at", "backdated", "summary", "attestation", "data")
@@ -23,6 +26,36 @@ TABLE_FILES = (CSV_FILE, XLSX_FILE)
 # A spreadsheet runs a cell starting with one of these as a formula: such cells are written
 # with a leading apostrophe in CSV (and as plain strings in XLSX); the check strips it again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+DECISION_COLUMNS = ("position", "leaf_hash", "id", "title", "status", "scope", "effective_at",
+                    "recorded_at", "actor", "decided_by", "option", "options", "rationale",
+                    "basis", "proposal", "escalation", "supersedes", "superseded_by", "revoked",
+                    "attestation")
+SELECT_LEAVES = "SELECT position, leaf FROM tandem_ledger_leaves WHERE position IN ({marks})"
+CHUNK = 500
+
+
+def leaf_hashes(db: Database, positions: Iterable[int]) -> dict[int, str]:
+    """The leaf hash (base64, as in proofs) of each event at these positions that the audit
+    ledger holds already."""
+    wanted = sorted(set(positions))
+    found: dict[int, str] = {}
+    with db.connect() as conn:
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            sql = SELECT_LEAVES.format(marks=", ".join("?" for _ in chunk))
+            for row in conn.all(sql, tuple(chunk)):
+                found[int(row["position"])] = base64.b64encode(
+                    bytes.fromhex(row["leaf"])).decode()
+    return found
+
+
+def decision_rows(decisions: Iterable[Mapping[str, Any]],
+                  hashes: Mapping[int, str]) -> list[list[str]]:
+    """The decision register as table rows, each with its log position and leaf hash."""
+    return [[cell(d, c, hashes.get(int(d["position"]), "")) for c in DECISION_COLUMNS]
+            for d in decisions]
 
 
 class TableError(Exception):
@@ -56,19 +89,20 @@ def _unguard(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
-def csv_text(table: list[list[str]]) -> str:
+def csv_text(table: list[list[str]], columns: Sequence[str] = COLUMNS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows([[_guard(value) for value in row] for row in table])
     return buffer.getvalue()
 
 
-def write_xlsx(path: Path, table: list[list[str]], title: str = "events") -> None:
+def write_xlsx(path: Path | BinaryIO, table: list[list[str]], title: str = "events",
+               columns: Sequence[str] = COLUMNS) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(COLUMNS)
+    sheet.append(list(columns))
     for r, row in enumerate(table, start=2):
         for c, value in enumerate(row, start=1):
             target = sheet.cell(row=r, column=c)
