@@ -622,3 +622,45 @@ class TandemApplication(Application[Any]):
             raise InvalidInput("A dispute says why: give a reason.", field="reason") from None
         return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
             entry=entry, position=position, reason=reason, actor=actor, now=now), writer=False)
+
+    # -- imports from existing decision records ------------------------------------------------
+
+    def import_decision(
+        self, *, actor: str, initiative: str, decision: str, scope: str, title: str,
+        option: str, rationale: str, decided_by: Sequence[str], options: object,
+        source: str, proposal: str | None = None, supersedes: str | None = None,
+        effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """A decision taken as an existing record says (`source` names the record): its
+        deciders' claim until they confirm it, on the record's basis when no mandate covers it."""
+        key = v.slug(decision, "id")
+        scope = v.scope(scope)
+        title = v.text(title, "title")
+        option = v.slug(option, "option")
+        rationale = v.text(rationale, "rationale")
+        deciders = v.slugs(decided_by, "decided_by")
+        considered = v.options(options)
+        source = v.text(source, "source")
+        refs = {name: (v.slug(value, name) if value not in (None, "") else None)
+                for name, value in (("proposal", proposal), ("supersedes", supersedes))}
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.take_decision(
+            decision=key, scope=scope, title=title, option=option, rationale=rationale,
+            decided_by=deciders, options=considered, proposal=refs["proposal"], escalation=None,
+            mandate=None, supersedes=refs["supersedes"], actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            imported=source))
+
+    def mark_imported(
+        self, *, actor: str, initiative: str, source: str, sha256: str, format: str,
+        entries: Sequence[str], effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """Which record the entries `entries` came from, and the SHA-256 of its bytes."""
+        source = v.text(source, "source")
+        if not isinstance(sha256, str) or len(sha256) != 64 or \
+                any(c not in "0123456789abcdef" for c in sha256):
+            raise InvalidInput("A SHA-256 is 64 lowercase hexadecimal digits.", field="sha256")
+        format = v.text(format, "format")
+        keys = v.slugs(entries, "entries")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.mark_imported(
+            source=source, sha256=sha256, format=format, entries=keys, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))

@@ -356,3 +356,17 @@ INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
     HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed, MemberAdmitted,
     MemberDismissed, VisibilityChanged, EntryConfirmed, EntryDisputed,
 )
+
+
+class RecordImported(InitiativeEvent):
+    """Entries recorded from an existing decision record (an architecture decision record's
+    file, a row of a decision list): its source, the SHA-256 of its bytes, its format, and the
+    proposal and decision ids it gave. Importing the same source again records nothing."""
+
+    source: str
+    sha256: str
+    format: str
+    entries: list[str]
+
+
+INITIATIVE_EVENTS += (RecordImported,)

@@ -304,8 +304,11 @@ class Initiative(Aggregate, Membership):
         self, *, decision: str, scope: str, title: str, option: str, rationale: str,
         decided_by: list[str], options: Options, proposal: str | None, escalation: str | None,
         mandate: str | None, supersedes: str | None, actor: str, effective_at: datetime,
-        now: datetime, people: People,
+        now: datetime, people: People, imported: str | None = None,
     ) -> None:
+        """`imported` names the record a decision is imported from: its basis is that record
+        when no mandate or sponsor covers it, and it may supersede an imported decision whose
+        deciders have not confirmed it yet (the chain of the records, claimed as they are)."""
         self._ensure_open()
         self._unique(self.decisions, decision, "decision")
         people.require(decided_by, effective_at, "decided_by")
@@ -328,9 +331,14 @@ class Initiative(Aggregate, Membership):
                 "decision-options", f"Considered: {', '.join(keys) or 'none'}; chosen: {option}."
             )
         if supersedes is not None:
-            state = self._in_force(supersedes)
+            state = self._supersedable(supersedes) if imported else self._in_force(supersedes)
             self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
-        basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
+        try:
+            basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
+        except RuleViolation:
+            if imported is None:
+                raise
+            basis = {"kind": "imported", "id": imported}
         self._trigger(
             ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
             option=option, rationale=rationale, decided_by=decided_by, basis=basis,
@@ -399,6 +407,28 @@ class Initiative(Aggregate, Membership):
                                 f"'{decision}' is being superseded by '{state['superseding']}', "
                                 "which awaits its deciders' confirmation.")
         return state
+
+    def _supersedable(self, decision: str) -> dict[str, Any]:
+        """A decision an imported one may supersede: in force, or still awaiting its deciders'
+        confirmation, and not superseded by another."""
+        state = self._known(self.decisions, decision, "decision")
+        if state["status"] not in ("in_force", "pending") or state["superseding"]:
+            raise RuleViolation("decision-in-force", f"'{decision}' is {state['status']}"
+                                + (f", superseded by '{state['superseding']}'"
+                                   if state["superseding"] else "") + ".")
+        return state
+
+    def mark_imported(
+        self, *, source: str, sha256: str, format: str, entries: list[str], actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        for entry in entries:
+            if entry not in self.proposals and entry not in self.decisions:
+                raise NotFound(f"There is no proposal or decision '{entry}' in initiative "
+                               f"'{self.slug}'.", rule="known-references")
+        self._trigger(ev.RecordImported, now, source=source, sha256=sha256, format=format,
+                      entries=entries, actor=actor, effective_at=effective_at)
 
     def revoke_decision(
         self, *, decision: str, reason: str, actor: str, effective_at: datetime, now: datetime

@@ -112,6 +112,10 @@ _SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
     ev.EntryDisputed: lambda d, a: (
         f"{a} disputed entry #{d.get('position')}: {_short(d.get('reason'), 60)}"
     ),
+    ev.RecordImported: lambda d, a: (
+        f"{a} imported {', '.join(d.get('entries') or [])} from {_short(d.get('source'), 60)} "
+        f"({d.get('format')}, SHA-256 {str(d.get('sha256'))[:12]}…)"
+    ),
 }
 
 

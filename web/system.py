@@ -6,7 +6,7 @@ actor=..., ...)`, which mypy checks against the command's signature."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -140,12 +140,14 @@ class Tandem:
                           skew=timedelta(seconds=self.settings.recording_skew_seconds))
 
     def export(self, out: Path, chosen: ExportFilter, progress: Progress | None = None,
-               force: bool = False) -> dict[str, Any]:
+               force: bool = False, tables: Sequence[str] = (),
+               extras: Callable[[Path, str], tuple[str, ...]] | None = None) -> dict[str, Any]:
         """Write an audit bundle of the chosen events (with the adopted rules' check, its
-        findings linked under the base URL); returns its manifest."""
+        findings linked under the base URL, and the `tables` and `extras` asked for); returns
+        its manifest."""
         rules = audit_report(self.read, link=absolute(self.settings.base_url))
         return export_bundle(self.db, self.read, self.signer, out, chosen, self.verify, rules,
-                             progress, force)
+                             progress, force, tables, extras)
 
     def record(self, command: Command[P], /, *args: P.args,
                **kwargs: P.kwargs) -> list[dict[str, Any]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from web.pages import confirm, login, portfolio, read, record, render, rules, search
+from web.pages import confirm, downloads, login, portfolio, read, record, render, rules, search
 
 
 def install(app: FastAPI) -> None:
     """Register the pages and their plumbing on the app."""
     render.install(app)
-    for module in (login, read, record, rules, confirm, search, portfolio):
+    for module in (login, read, record, rules, confirm, search, portfolio, downloads):
         app.include_router(module.router)

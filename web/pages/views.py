@@ -51,6 +51,7 @@ EVENT_LABELS: dict[EventClass, str] = {
     ev.VisibilityChanged: N_("Readers changed"),
     ev.EntryConfirmed: N_("Entry confirmed"),
     ev.EntryDisputed: N_("Entry disputed"),
+    ev.RecordImported: N_("Record imported"),
     Person.TokenIssued: N_("API token issued"),
     Person.TokenRevoked: N_("API token revoked"),
 }
@@ -59,7 +60,8 @@ TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
                   if cls not in (Person.TokenIssued, Person.TokenRevoked)]
 RACI = {"A": N_("Accountable"), "R": N_("Responsible"), "C": N_("Consulted"),
         "I": N_("Informed"), "tandem": N_("Lead tandem")}
-BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor")}
+BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor"),
+         "imported": N_("Imported record")}
 STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked": N_("revoked"),
           "open": N_("open"), "resolved": N_("resolved"), "decided": N_("decided"),
           "closed": N_("closed"), "active": N_("active"), "retired": N_("retired"),
