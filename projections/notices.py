@@ -45,6 +45,7 @@ class Notice:
     period: str  # what makes a new notice of the same kind about the same entry due
     link: str  # the local path of the page to open
     params: dict[str, Any] = field(default_factory=dict)
+    at: str = ""  # when it became due (ISO 8601; for feeds), not part of its id
 
     @property
     def id(self) -> str:
@@ -75,7 +76,8 @@ class Horizon:
 Kind = Callable[[Connection, datetime, Horizon], Iterable[Notice]]
 
 SELECT_PENDING_CLAIMS = (
-    "SELECT a.position, a.initiative, a.person, a.recorder, t.type FROM tandem_attestations a "
+    "SELECT a.position, a.initiative, a.person, a.recorder, t.type, t.recorded_at "
+    "FROM tandem_attestations a "
     "JOIN tandem_timeline t ON t.position = a.position "
     "JOIN tandem_initiatives i ON i.initiative = a.initiative "
     "WHERE a.answer IS NULL AND i.status = 'open' ORDER BY a.position"
@@ -87,12 +89,12 @@ SELECT_OPEN_ESCALATIONS = (
     "WHERE e.status = 'open' AND i.status = 'open' ORDER BY e.position"
 )
 SELECT_HANDOFFS = (
-    "SELECT t.position, t.initiative, t.type, t.data FROM tandem_timeline t "
+    "SELECT t.position, t.initiative, t.type, t.data, t.recorded_at FROM tandem_timeline t "
     "JOIN tandem_initiatives i ON i.initiative = t.initiative "
     "WHERE i.status = 'open' AND t.type IN (?, ?) ORDER BY t.position"
 )
 SELECT_RECENT_DECISIONS = (
-    "SELECT d.initiative, d.decision, d.position, d.scope, d.title, d.actor "
+    "SELECT d.initiative, d.decision, d.position, d.scope, d.title, d.actor, d.recorded_at "
     "FROM tandem_decisions d JOIN tandem_initiatives i ON i.initiative = d.initiative "
     "WHERE i.status = 'open' AND d.recorded_at >= ? ORDER BY d.position"
 )
@@ -123,7 +125,7 @@ def confirmations(conn: Connection, now: datetime, horizon: Horizon) -> Iterable
     for row in conn.all(SELECT_PENDING_CLAIMS):
         yield Notice(CONFIRMATION_REQUESTED, row["initiative"], int(row["position"]),
                      row["person"], "once", "/confirm",
-                     {"recorder": row["recorder"], "entry": row["type"]})
+                     {"recorder": row["recorder"], "entry": row["type"]}, row["recorded_at"])
 
 
 def escalations(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Notice]:
@@ -139,16 +141,17 @@ def escalations(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[N
         period = f"level-{level}"
         if now < due <= now + horizon.due_soon:
             yield Notice(ESCALATION_DUE_SOON, iid, about, row["addressed_to"], period, link,
-                         params)
+                         params, iso(due - horizon.due_soon))
         elif due <= now:
             for person in dict.fromkeys((row["addressed_to"], row["raised_by"])):
-                yield Notice(ESCALATION_OVERDUE, iid, about, person, period, link, params)
+                yield Notice(ESCALATION_OVERDUE, iid, about, person, period, link, params,
+                             iso(due))
         for step in json.loads(row["history"])[1:]:
             moved = {**params, "level": step["level"], "addressed_to": step["addressed_to"],
-                     "reason": step["reason"] or ""}
+                     "reason": step["reason"] or "", "due_at": step["due_at"]}
             for person in dict.fromkeys((step["addressed_to"], row["raised_by"])):
                 yield Notice(ESCALATION_FORWARDED, iid, about, person,
-                             f"level-{step['level']}", link, moved)
+                             f"level-{step['level']}", link, moved, step["since"])
 
 
 def handoffs(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Notice]:
@@ -166,7 +169,8 @@ def handoffs(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Noti
         d = row["data"]
         yield Notice(HANDOFF_WAITING, iid, int(row["position"]), d["to_person"], "once",
                      f"/initiatives/{_q(iid)}",
-                     {"handoff": handoff, "item": d["item"], "from_person": d["from_person"]})
+                     {"handoff": handoff, "item": d["item"], "from_person": d["from_person"]},
+                     row["recorded_at"])
 
 
 def concerns(scope: str, area: str) -> bool:
@@ -188,7 +192,7 @@ def informed(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Noti
             yield Notice(DECISION_INFORMED, iid, int(row["position"]), person, "once",
                          f"/initiatives/{_q(iid)}/decisions/{_q(row['decision'])}",
                          {"decision": row["decision"], "title": row["title"],
-                          "scope": row["scope"]})
+                          "scope": row["scope"]}, row["recorded_at"])
 
 
 def _informed(rows: list[Row]) -> dict[str, list[str]]:
@@ -223,7 +227,8 @@ def status_missed(conn: Connection, now: datetime, horizon: Horizon) -> Iterable
             yield Notice(STATUS_MISSED, iid, None, person,
                          f"since-{since[:19]}", f"/initiatives/{_q(iid)}",
                          {"last_status_at": last.get(iid) or "",
-                          "days": horizon.stale_status.days})
+                          "days": horizon.stale_status.days},
+                         iso(datetime.fromisoformat(since) + horizon.stale_status))
 
 
 def _tandem(rows: list[Row]) -> list[str]:
