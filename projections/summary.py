@@ -8,6 +8,7 @@ from typing import Any
 from domain import events as ev
 from domain.directory import Person, Unit
 from domain.event_types import EventClass
+from domain.notices import Delivery, Recipient
 
 Data = dict[str, Any]
 
@@ -115,6 +116,27 @@ _SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
     ev.RecordImported: lambda d, a: (
         f"{a} imported {', '.join(d.get('entries') or [])} from {_short(d.get('source'), 60)} "
         f"({d.get('format')}, SHA-256 {str(d.get('sha256'))[:12]}…)"
+    ),
+    # notices: who was told what (never the notice's text, which may quote a hidden initiative)
+    Delivery.NoticeClaimed: lambda d, a: (
+        f"Notice {d.get('kind')} for {d.get('addressee')} by {d.get('channel')}: attempt 1"
+    ),
+    Delivery.RetryClaimed: lambda d, a: f"Notice delivery: attempt {d.get('attempt')}",
+    Delivery.NoticeDelivered: lambda d, a: f"Notice delivered (attempt {d.get('attempt')})",
+    Delivery.DeliveryFailed: lambda d, a: (
+        f"Notice delivery failed (attempt {d.get('attempt')}): {_short(d.get('error'), 60)}"
+        + ("; retried later" if d.get("retry_at") else "; given up and reported")
+    ),
+    Recipient.RecipientOpened: lambda d, a: f"Notice settings of {d.get('person')} opened",
+    Recipient.ContactSet: lambda d, a: (
+        f"{d.get('person')} gets notices in {d.get('language')}"
+        + (" by email" if d.get("email") else " (no email)")
+    ),
+    Recipient.FeedTokenIssued: lambda d, a: (
+        f"Feed token {d.get('token_id')} issued for {d.get('person')}"
+    ),
+    Recipient.FeedTokenRevoked: lambda d, a: (
+        f"Feed token {d.get('token_id')} of {d.get('person')} revoked"
     ),
 }
 

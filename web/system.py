@@ -30,6 +30,7 @@ from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LedgerProjection
 from projections.ledger.verify import Progress, Verification, verify_log
 from projections.members import MembershipProjection
+from projections.notices import NoticeProjection
 from projections.projection import Projection
 from projections.queries import ReadModels
 from projections.responsibilities import ResponsibilityProjection
@@ -55,7 +56,8 @@ class NotInitialised(Exception):
 def projections(backend: str) -> list[Projection]:
     return [DirectoryProjection(), TimelineProjection(), ResponsibilityProjection(),
             DecisionProjection(), EscalationProjection(), MembershipProjection(),
-            AttestationProjection(), LedgerProjection(), search_projection(backend)]
+            AttestationProjection(), LedgerProjection(), search_projection(backend),
+            NoticeProjection()]
 
 
 def is_initialised(db: Database) -> bool:

@@ -19,6 +19,7 @@ from web.api import (
     health,
     initiatives,
     members,
+    notices,
     portfolio,
     responsibilities,
     search,
@@ -33,3 +34,5 @@ def install(app: FastAPI) -> None:
     handlers.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    for router in (notices.router, notices.people, notices.feeds):
+        app.include_router(router)
