@@ -441,14 +441,19 @@ class TandemApplication(Application[Any]):
             reason=reason, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
 
     def grant_mandate(self, *, actor: str, initiative: str, mandate: str, person: str, scope: str,
-                      limits: str = "", effective_at: object = None) -> list[Recording[Any]]:
+                      limits: str = "", effective_at: object = None, valid_until: object = None,
+                      budget_amount: object = None, budget_currency: object = None,
+                      may_delegate: bool = False) -> list[Recording[Any]]:
         key = v.slug(mandate, "id")
         person = v.slug(person, "person")
         scope = v.scope(scope)
         limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.grant_mandate(
             mandate=key, person=person, scope=scope, limits=limits, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            valid_until=until, budget=budget, may_delegate=bool(may_delegate)))
 
     def revoke_mandate(self, *, actor: str, initiative: str, mandate: str, reason: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -475,9 +480,11 @@ class TandemApplication(Application[Any]):
         self, *, actor: str, initiative: str, decision: str, scope: str, title: str, option: str,
         rationale: str, decided_by: Sequence[str] | str, proposal: str | None = None,
         escalation: str | None = None, options: object = None, mandate: str | None = None,
-        supersedes: str | None = None, effective_at: object = None,
+        supersedes: str | None = None, effective_at: object = None, amount: object = None,
+        currency: object = None,
     ) -> list[Recording[Any]]:
         key = v.slug(decision, "id")
+        money = _money(amount, currency, "amount", "currency")
         scope = v.scope(scope)
         title = v.text(title, "title")
         option = v.slug(option, "option")
@@ -494,7 +501,8 @@ class TandemApplication(Application[Any]):
             decided_by=deciders, options=considered, proposal=refs["proposal"],
             escalation=refs["escalation"], mandate=refs["mandate"],
             supersedes=refs["supersedes"], actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            amount=money))
 
     def revoke_decision(self, *, actor: str, initiative: str, decision: str, reason: str,
                         effective_at: object = None) -> list[Recording[Any]]:
@@ -622,3 +630,36 @@ class TandemApplication(Application[Any]):
             raise InvalidInput("A dispute says why: give a reason.", field="reason") from None
         return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
             entry=entry, position=position, reason=reason, actor=actor, now=now), writer=False)
+
+    # -- the rhythm of working together (appended) ---------------------------------------------
+
+    def delegate_mandate(self, *, actor: str, initiative: str, mandate: str, delegated_from: str,
+                         person: str, scope: str, limits: str = "", valid_until: object = None,
+                         budget_amount: object = None, budget_currency: object = None,
+                         effective_at: object = None) -> list[Recording[Any]]:
+        """The holder of a mandate (the actor) passes a narrower one on to `person`."""
+        key = v.slug(mandate, "id")
+        parent = v.slug(delegated_from, "delegated_from")
+        person = v.slug(person, "person")
+        scope = v.scope(scope)
+        limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.delegate_mandate(
+            mandate=key, delegated_from=parent, person=person, scope=scope, limits=limits,
+            valid_until=until, budget=budget, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+
+def _optional_time(value: object, field: str) -> datetime | None:
+    return None if value is None or value == "" else v.parse_time(value, field)
+
+
+def _money(amount: object, currency: object, amount_field: str,
+           currency_field: str) -> tuple[float, str] | None:
+    """An amount and its currency, both or neither."""
+    if amount is None or amount == "":
+        if currency not in (None, ""):
+            raise InvalidInput("A currency goes with an amount.", field=amount_field)
+        return None
+    return (v.amount(amount, amount_field), v.currency(currency, currency_field))

@@ -134,6 +134,13 @@ class MandateGranted(InitiativeEvent):
     scope: str
     limits: str
     granted_by: str
+    # Added later, with defaults, so that grants recorded before them replay unchanged:
+    # the mandate ends by itself at `valid_until`; decisions on it carry an amount up to
+    # `budget_amount` in `budget_currency`; with `may_delegate` its holder grants narrower ones.
+    valid_until: datetime | None = None
+    budget_amount: float | None = None
+    budget_currency: str | None = None
+    may_delegate: bool = False
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.mandates[self.mandate] = {
@@ -141,6 +148,11 @@ class MandateGranted(InitiativeEvent):
             "scope": self.scope,
             "start": self.effective_at,
             "end": None,
+            "valid_until": self.valid_until,
+            "budget": (None if self.budget_amount is None
+                       else (self.budget_amount, self.budget_currency)),
+            "may_delegate": self.may_delegate,
+            "parent": None,
         }
 
 
@@ -184,6 +196,9 @@ class DecisionTaken(InitiativeEvent):
     proposal: str | None
     escalation: str | None
     supersedes: str | None
+    # Added later, with defaults: what the decision commits (checked against a mandate's cap).
+    amount: float | None = None
+    currency: str | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         # A decision recorded for deciders other than its recorder is their claim until they
@@ -356,3 +371,36 @@ INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
     HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed, MemberAdmitted,
     MemberDismissed, VisibilityChanged, EntryConfirmed, EntryDisputed,
 )
+
+
+# -- the rhythm of working together: mandates with limits, handoffs refused, measurable
+# -- criteria, meetings (added after the first release; appended so stored topics stay put)
+
+class MandateDelegated(InitiativeEvent):
+    """The holder of a mandate whose grant allows it passes a narrower one on: a scope inside
+    its scope, ending no later, with a cap no higher."""
+
+    mandate: str
+    delegated_from: str
+    person: str
+    scope: str
+    limits: str
+    valid_until: datetime | None
+    budget_amount: float | None
+    budget_currency: str | None
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.mandates[self.mandate] = {
+            "person": self.person,
+            "scope": self.scope,
+            "start": self.effective_at,
+            "end": None,
+            "valid_until": self.valid_until,
+            "budget": (None if self.budget_amount is None
+                       else (self.budget_amount, self.budget_currency)),
+            "may_delegate": False,
+            "parent": self.delegated_from,
+        }
+
+
+INITIATIVE_EVENTS += (MandateDelegated,)

@@ -88,10 +88,14 @@ def _attested(s: State, e: Envelope) -> dict[str, Any] | None:
 
 
 def with_overdue(state: State, moment: datetime) -> State:
+    """What the clock adds to the state at `moment`: overdue escalations, expired mandates."""
     for escalation in state["escalations"].values():
         escalation["overdue"] = (
             escalation["status"] == "open" and datetime.fromisoformat(escalation["due_at"]) < moment
         )
+    for mandate in state["mandates"].values():
+        until = mandate.get("valid_until")
+        mandate["expired"] = bool(until) and datetime.fromisoformat(until) <= moment
     return state
 
 
@@ -155,7 +159,18 @@ def _mandate_granted(s: State, d: Data, e: Envelope, when: str) -> None:
     s["mandates"][d["mandate"]] = {
         "id": d["mandate"], "person": d["person"], "scope": d["scope"], "limits": d["limits"],
         "granted_by": d["granted_by"], "granted_at": when, "status": "active",
-        "revoked_at": None, "revoke_reason": None}
+        "revoked_at": None, "revoke_reason": None, "valid_until": d.get("valid_until"),
+        "budget": _budget(d), "may_delegate": bool(d.get("may_delegate")),
+        "delegated_from": d.get("delegated_from")}
+
+
+def _budget(d: Data) -> dict[str, Any] | None:
+    amount = d.get("budget_amount")
+    return None if amount is None else {"amount": amount, "currency": d.get("budget_currency")}
+
+
+def _mandate_delegated(s: State, d: Data, e: Envelope, when: str) -> None:
+    _mandate_granted(s, {**d, "granted_by": e.actor}, e, when)
 
 
 def _mandate_revoked(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -260,6 +275,7 @@ CHANGES: dict[EventClass, Change] = {
     ev.StatusReported: _status, ev.RulesAdopted: _rules, ev.InitiativeClosed: _closed,
     ev.VisibilityChanged: _visibility,
 }
+CHANGES.update({ev.MandateDelegated: _mandate_delegated})
 
 
 class StateQueries:

@@ -248,13 +248,15 @@ def escalate(world: World, ctx: dict[str, Any], actor: str, topic: str, keys: st
             due_at=(datetime.now(timezone.utc) + timedelta(days=7)).isoformat())
 
 
-@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?"))
+@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?( committing {Q('money')})?"))
 def decide(world: World, ctx: dict[str, Any], actor: str, option: str, keys: str, scope: str,
-           key: str | None, old: str | None, when: str | None) -> None:
+           key: str | None, old: str | None, when: str | None, money: str | None) -> None:
+    amount, currency = money.split() if money else (None, None)
     attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID,
             decision=key or "d-new", scope=scope, title=f"Chose {option}", option=option,
             rationale="Because it is better", decided_by=[actor], options=options(keys),
-            supersedes=old, effective_at=when_text(when) if when else None)
+            supersedes=old, effective_at=when_text(when) if when else None, amount=amount,
+            currency=currency)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} answering the proposal {Q('key')}"))
@@ -452,3 +454,42 @@ def superseded(world: World, key: str) -> None:
 def addressed(world: World, key: str, person: str, level: str) -> None:
     escalation = world.escalation(key)
     assert (escalation["addressed_to"], escalation["level"]) == (person, int(level))
+
+
+# -- mandates with limits ------------------------------------------------------------------------
+
+@given(parsers.re(rf"(?P<person>\w+) holds the (?P<delegable>delegable )?mandate {Q('key')} for the scope {Q('scope')}( valid until {Q('until')})?( with a cap of {Q('cap')})?"))
+def limited_mandate(world: World, person: str, delegable: str | None, key: str, scope: str,
+                    until: str | None, cap: str | None) -> None:
+    amount, currency = cap.split() if cap else (None, None)
+    done(world, world.app.grant_mandate, actor="kathi", initiative=IID, mandate=key,
+         person=person, scope=scope, effective_at=OPENED + timedelta(days=1), valid_until=until,
+         budget_amount=amount, budget_currency=currency, may_delegate=bool(delegable))
+
+
+def _delegate(world: World, actor: str, parent: str, person: str, key: str, scope: str,
+              cap: str) -> Callable[..., Any]:
+    amount, currency = cap.split()
+    return lambda run: run(world, world.app.delegate_mandate, actor=actor, initiative=IID,
+                           mandate=key, delegated_from=parent, person=person, scope=scope,
+                           budget_amount=amount, budget_currency=currency)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) delegated {Q('parent')} to (?P<person>\w+) as {Q('key')} for the scope {Q('scope')} with a cap of {Q('cap')}"))
+def delegated(world: World, actor: str, parent: str, person: str, key: str, scope: str,
+              cap: str) -> None:
+    _delegate(world, actor, parent, person, key, scope, cap)(done)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) delegates {Q('parent')} to (?P<person>\w+) as {Q('key')} for the scope {Q('scope')} with a cap of {Q('cap')}"))
+def delegates(world: World, ctx: dict[str, Any], actor: str, parent: str, person: str, key: str,
+              scope: str, cap: str) -> None:
+    _delegate(world, actor, parent, person, key, scope, cap)(
+        lambda w, command, **kwargs: attempt(w, ctx, command, **kwargs))
+
+
+@then(parsers.re(rf"the decision rests on the mandate chain {Q('chain')}"))
+def rests_on_chain(ctx: dict[str, Any], chain: str) -> None:
+    decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
+    assert decision["data"]["basis"] == {"kind": "mandate", "id": chain.split(" > ")[-1],
+                                         "chain": chain}

@@ -136,6 +136,11 @@ class NewMandate(Body):
     scope: str
     limits: str = ""
     effective_at: Moment = None
+    valid_until: Moment = Field(None, description="The mandate ends by itself then")
+    budget_amount: float | None = Field(None, allow_inf_nan=False,
+                                        description="The most a decision on it commits")
+    budget_currency: str | None = Field(None, description="ISO 4217, e.g. EUR")
+    may_delegate: bool = Field(False, description="Its holder may delegate narrower mandates")
 
 
 class NewProposal(Body):
@@ -160,6 +165,9 @@ class NewDecision(Body):
     mandate: str | None = None
     supersedes: str | None = None
     effective_at: Moment = None
+    amount: float | None = Field(None, allow_inf_nan=False,
+                                 description="What the decision commits (checked against a cap)")
+    currency: str | None = Field(None, description="ISO 4217, e.g. EUR")
 
 
 class NewEscalation(Body):
@@ -201,3 +209,16 @@ class CosignedCheckpoint(Body):
     """A checkpoint of this log, as a signed note carrying witnesses' cosignature lines."""
 
     checkpoint: str = Field(max_length=65536)
+
+
+# -- the rhythm of working together --------------------------------------------------------------
+
+class Delegation(Body):
+    id: str
+    person: str
+    scope: str
+    limits: str = ""
+    valid_until: Moment = None
+    budget_amount: float | None = Field(None, allow_inf_nan=False)
+    budget_currency: str | None = None
+    effective_at: Moment = None

@@ -54,6 +54,9 @@ EVENT_LABELS: dict[EventClass, str] = {
     Person.TokenIssued: N_("API token issued"),
     Person.TokenRevoked: N_("API token revoked"),
 }
+EVENT_LABELS.update({
+    ev.MandateDelegated: N_("Mandate delegated"),
+})
 # the types a timeline can be filtered by (an API token's issuance is not shown there)
 TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
                   if cls not in (Person.TokenIssued, Person.TokenRevoked)]
@@ -68,6 +71,7 @@ STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked":
           "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
           "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
           "tandem": N_("tandem partner")}
+STATUS.update({"expired": N_("expired")})
 
 
 def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]]:

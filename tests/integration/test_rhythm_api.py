@@ -1,0 +1,118 @@
+"""The rhythm of working together through the JSON API, on SQLite and PostgreSQL: mandates
+that expire, cap a budget and are delegated narrower (and what the initiative shows of them)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+
+from tests.support.world import OPTIONS, auth, build_world, days_ago
+from web import api
+from web.system import Tandem
+
+with warnings.catch_warnings():  # starlette asks for httpx2, which is not installed here
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+P = "/api/initiatives/portal"
+
+
+@pytest.fixture
+def http(tandem: Tandem) -> Iterator[TestClient]:
+    tokens = build_world(tandem)
+    app = FastAPI()
+    app.state.tandem = tandem
+    api.install(app)
+    with TestClient(app, headers=auth(tokens["kathi"])) as client:
+        client.tokens = tokens  # type: ignore[attr-defined]
+        yield client
+
+
+def as_(http: TestClient, person: str) -> dict[str, str]:
+    return auth(http.tokens[person])  # type: ignore[attr-defined]
+
+
+def decision(did: str, **more: object) -> dict[str, object]:
+    return {"id": did, "scope": "technology/ordering", "title": f"Decision {did}", "option": "a",
+            "rationale": "Less risk", "decided_by": ["jonas"], "options": OPTIONS, **more}
+
+
+def log_size(http: TestClient) -> int:
+    return len(http.get("/api/events", params={"limit": 1000}).json()["events"])
+
+
+def test_a_mandate_with_a_cap_and_a_validity_bounds_the_decisions_on_it(http: TestClient) -> None:
+    granted = http.post(P + "/mandates", json={
+        "id": "m-tech", "person": "jonas", "scope": "technology", "valid_until": days_ago(-30),
+        "budget_amount": 50000, "budget_currency": "eur", "may_delegate": True,
+        "effective_at": days_ago(20)})
+    assert granted.status_code == 201, granted.text
+    jonas = as_(http, "jonas")
+    within = http.post(P + "/decisions", headers=jonas,
+                       json=decision("d-ok", amount=42000, currency="EUR"))
+    assert within.status_code == 201, within.text
+    assert within.json()["data"]["basis"] == {"kind": "mandate", "id": "m-tech"}
+    before = log_size(http)
+    above = http.post(P + "/decisions", headers=jonas,
+                      json=decision("d-above", amount=65000, currency="EUR"))
+    assert above.status_code == 422
+    assert above.json()["rule"] == "mandate-budget"
+    assert "50,000.00 EUR" in above.json()["detail"]
+    dollars = http.post(P + "/decisions", headers=jonas,
+                        json=decision("d-usd", amount=10, currency="USD"))
+    assert dollars.json()["rule"] == "mandate-budget"
+    no_currency = http.post(P + "/decisions", headers=jonas, json=decision("d-x", amount=10))
+    assert no_currency.status_code == 422 and "currency" in no_currency.json()["fields"]
+    assert log_size(http) == before
+    state = http.get(P).json()["mandates"]["m-tech"]
+    assert state["budget"] == {"amount": 50000.0, "currency": "EUR"}
+    assert state["may_delegate"] is True and state["expired"] is False
+
+
+def test_an_expired_mandate_is_no_basis_and_shows_as_expired(http: TestClient) -> None:
+    granted = http.post(P + "/mandates", json={
+        "id": "m-pilot", "person": "jonas", "scope": "technology", "valid_until": days_ago(5),
+        "effective_at": days_ago(20)})
+    assert granted.status_code == 201, granted.text
+    jonas = as_(http, "jonas")
+    late = http.post(P + "/decisions", headers=jonas, json=decision("d-late"))
+    assert late.status_code == 422 and late.json()["rule"] == "mandate-validity"
+    in_time = http.post(P + "/decisions", headers=jonas,
+                        json=decision("d-in-time", effective_at=days_ago(10)))
+    assert in_time.status_code == 201, in_time.text
+    assert http.get(P).json()["mandates"]["m-pilot"]["expired"] is True
+    ended = http.post(P + "/mandates", json={"id": "m-x", "person": "jonas", "scope": "x",
+                                             "valid_until": days_ago(40)})
+    assert ended.status_code == 422 and "valid_until" in ended.json()["fields"]
+
+
+def test_the_holder_delegates_a_narrower_mandate_and_the_basis_shows_the_chain(
+        http: TestClient) -> None:
+    http.post(P + "/mandates", json={
+        "id": "m-tech", "person": "jonas", "scope": "technology", "budget_amount": 50000,
+        "budget_currency": "EUR", "may_delegate": True, "effective_at": days_ago(20)})
+    jonas, miriam = as_(http, "jonas"), as_(http, "miriam")
+    wider = http.post(P + "/mandates/m-tech/delegate", headers=jonas, json={
+        "id": "m-ops", "person": "miriam", "scope": "operations"})
+    assert wider.status_code == 422 and wider.json()["rule"] == "mandate-delegation"
+    not_holder = http.post(P + "/mandates/m-tech/delegate", headers=miriam, json={
+        "id": "m-own", "person": "miriam", "scope": "technology/ordering"})
+    assert not_holder.status_code == 422 and not_holder.json()["rule"] == "mandate-delegation"
+    delegated = http.post(P + "/mandates/m-tech/delegate", headers=jonas, json={
+        "id": "m-ordering", "person": "miriam", "scope": "technology/ordering",
+        "budget_amount": 10000, "budget_currency": "EUR", "effective_at": days_ago(10)})
+    assert delegated.status_code == 201, delegated.text
+    taken = http.post(P + "/decisions", headers=miriam, json=decision(
+        "d-miriam", decided_by=["miriam"], amount=8000, currency="EUR"))
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["data"]["basis"] == {
+        "kind": "mandate", "id": "m-ordering", "chain": "m-tech > m-ordering"}
+    over = http.post(P + "/decisions", headers=miriam, json=decision(
+        "d-over", decided_by=["miriam"], amount=20000, currency="EUR"))
+    assert over.status_code == 422 and over.json()["rule"] == "mandate-budget"
+    mandates = http.get(P).json()["mandates"]
+    assert mandates["m-ordering"]["delegated_from"] == "m-tech"
+    assert mandates["m-ordering"]["granted_by"] == "jonas"
