@@ -545,15 +545,17 @@ class TandemApplication(Application[Any]):
         return recordings
 
     def start_handoff(self, *, actor: str, initiative: str, handoff: str, item: str,
-                      from_person: str, to_person: str,
-                      effective_at: object = None) -> list[Recording[Any]]:
+                      from_person: str, to_person: str, effective_at: object = None,
+                      acceptance_criteria: object = ()) -> list[Recording[Any]]:
         key = v.slug(handoff, "id")
         item = v.text(item, "item")
         giver = v.slug(from_person, "from")
         taker = v.slug(to_person, "to")
+        criteria = v.texts(acceptance_criteria, "acceptance_criteria")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.start_handoff(
             handoff=key, item=item, from_person=giver, to_person=taker, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            acceptance_criteria=criteria))
 
     def accept_handoff(self, *, actor: str, initiative: str, handoff: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -649,6 +651,27 @@ class TandemApplication(Application[Any]):
             mandate=key, delegated_from=parent, person=person, scope=scope, limits=limits,
             valid_until=until, budget=budget, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def refuse_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) does not take a waiting handoff over, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "refused", reason, effective_at)
+
+    def return_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) gives accepted work back, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "returned", reason, effective_at)
+
+    def _answer_handoff(self, actor: str, initiative: str, handoff: str, answer: str,
+                        reason: str, effective_at: object) -> list[Recording[Any]]:
+        key = v.slug(handoff, "handoff")
+        try:
+            why = v.text(reason, "reason")
+        except InvalidInput:
+            raise InvalidInput("Say why: give a reason.", field="reason") from None
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.answer_handoff(
+            handoff=key, answer=answer, reason=why, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
 
 
 def _optional_time(value: object, field: str) -> datetime | None:

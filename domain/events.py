@@ -282,17 +282,20 @@ class HandoffStarted(InitiativeEvent):
     item: str
     from_person: str
     to_person: str
+    # Added later, with a default: what the receiver checks before accepting.
+    acceptance_criteria: list[str] | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at,
-                                             "to": self.to_person}
+                                             "to": self.to_person, "answer": None,
+                                             "answered_at": None}
 
 
 class HandoffAccepted(InitiativeEvent):
     handoff: str
 
     def apply(self, initiative: InitiativeState) -> None:
-        initiative.handoffs[self.handoff]["accepted"] = True
+        initiative.handoffs[self.handoff].update(accepted=True, answered_at=self.effective_at)
 
 
 class StatusReported(InitiativeEvent):
@@ -404,3 +407,26 @@ class MandateDelegated(InitiativeEvent):
 
 
 INITIATIVE_EVENTS += (MandateDelegated,)
+
+
+class HandoffRefused(InitiativeEvent):
+    """The receiver does not take the work over (it stays with the giver), saying why."""
+
+    handoff: str
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.handoffs[self.handoff].update(answer="refused", answered_at=self.effective_at)
+
+
+class HandoffReturned(InitiativeEvent):
+    """The receiver gives accepted work back to the giver, saying why."""
+
+    handoff: str
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.handoffs[self.handoff].update(answer="returned", answered_at=self.effective_at)
+
+
+INITIATIVE_EVENTS += (HandoffRefused, HandoffReturned)

@@ -505,6 +505,7 @@ class Initiative(Aggregate, Membership):
     def start_handoff(
         self, *, handoff: str, item: str, from_person: str, to_person: str, actor: str,
         effective_at: datetime, now: datetime, people: People,
+        acceptance_criteria: list[str] | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.handoffs, handoff, "handoff")
@@ -514,6 +515,7 @@ class Initiative(Aggregate, Membership):
         self._trigger(
             ev.HandoffStarted, now, handoff=handoff, item=item, from_person=from_person,
             to_person=to_person, actor=actor, effective_at=effective_at,
+            acceptance_criteria=list(acceptance_criteria or []),
         )
 
     def accept_handoff(
@@ -523,8 +525,9 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
             raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
-        if state["accepted"] or effective_at < state["started_at"]:
-            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted or not started.")
+        if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
+            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted, refused or "
+                                "not started.")
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
 
     def report_status(
@@ -592,4 +595,28 @@ class Initiative(Aggregate, Membership):
             person=person, scope=scope, limits=limits, valid_until=valid_until,
             budget_amount=budget[0] if budget else None,
             budget_currency=budget[1] if budget else None, actor=actor, effective_at=effective_at,
+        )
+
+    def answer_handoff(
+        self, *, handoff: str, answer: str, reason: str, actor: str, effective_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The receiver refuses a waiting handoff, or returns an accepted one, saying why."""
+        self._ensure_open()
+        state = self._known(self.handoffs, handoff, "handoff")
+        if actor != state["to"]:
+            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+        closed = state.get("answer")
+        if closed:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was {closed}.")
+        if answer == "refused" and state["accepted"]:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was accepted: return it instead.")
+        if answer == "returned" and not state["accepted"]:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was not accepted: refuse it "
+                                "instead.")
+        self._not_before(state.get("answered_at") or state["started_at"], effective_at,
+                         f"handoff '{handoff}'")
+        self._trigger(
+            ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
+            handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,
         )

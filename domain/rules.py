@@ -110,5 +110,9 @@ _RULES_RHYTHM = [
     Rule("mandate-delegation", "mandates",
          "Only the holder of a mandate whose grant allows it delegates it, and only narrower: a "
          "scope inside its scope, valid no longer, with a cap no higher."),
+    Rule("handoff-answer", "handoffs",
+         "A handoff is refused only while it waits for acceptance, and returned only after it "
+         "was accepted; once refused or returned it is closed, and a new handoff passes the "
+         "work again."),
 ]
 RULES.update({rule.id: rule for rule in _RULES_RHYTHM})

@@ -235,7 +235,9 @@ def _handoff_started(s: State, d: Data, e: Envelope, when: str) -> None:
     s["handoffs"][d["handoff"]] = {"id": d["handoff"], "item": d["item"],
                                    "from": d["from_person"], "to": d["to_person"],
                                    "started_at": when, "accepted_at": None, "status": "started",
-                                   "attestation": _attested(s, e)}
+                                   "attestation": _attested(s, e),
+                                   "acceptance_criteria": d.get("acceptance_criteria") or [],
+                                   "answered_at": None, "reason": None}
 
 
 def _handoff_accepted(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -275,7 +277,16 @@ CHANGES: dict[EventClass, Change] = {
     ev.StatusReported: _status, ev.RulesAdopted: _rules, ev.InitiativeClosed: _closed,
     ev.VisibilityChanged: _visibility,
 }
-CHANGES.update({ev.MandateDelegated: _mandate_delegated})
+
+
+def _handoff_answered(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["handoff"] in s["handoffs"]:
+        status = "refused" if e.kind is ev.HandoffRefused else "returned"
+        s["handoffs"][d["handoff"]].update(status=status, answered_at=when, reason=d["reason"])
+
+
+CHANGES.update({ev.MandateDelegated: _mandate_delegated, ev.HandoffRefused: _handoff_answered,
+                ev.HandoffReturned: _handoff_answered})
 
 
 class StateQueries:

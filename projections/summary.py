@@ -125,4 +125,10 @@ _SUMMARIES.update({
         f"Mandate {d.get('mandate')} delegated from {d.get('delegated_from')} to "
         f"{d.get('person')} for {d.get('scope')} by {a}"
     ),
+    ev.HandoffRefused: lambda d, a: (
+        f"Handoff {d.get('handoff')} refused by {a}: {_short(d.get('reason'), 60)}"
+    ),
+    ev.HandoffReturned: lambda d, a: (
+        f"Handoff {d.get('handoff')} returned by {a}: {_short(d.get('reason'), 60)}"
+    ),
 })

@@ -493,3 +493,37 @@ def rests_on_chain(ctx: dict[str, Any], chain: str) -> None:
     decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
     assert decision["data"]["basis"] == {"kind": "mandate", "id": chain.split(" > ")[-1],
                                          "chain": chain}
+
+
+# -- handoffs refused, returned, with acceptance criteria ----------------------------------------
+
+@when(parsers.re(rf"(?P<giver>\w+) hands {Q('item')} to (?P<taker>\w+) as {Q('key')} with the acceptance criteria {Q('criteria')}"))
+def hands_with_criteria(world: World, ctx: dict[str, Any], giver: str, item: str, taker: str,
+                        key: str, criteria: str) -> None:
+    attempt(world, ctx, world.app.start_handoff, actor=giver, initiative=IID, handoff=key,
+            item=item, from_person=giver, to_person=taker,
+            acceptance_criteria=[c.strip() for c in criteria.split(",")])
+
+
+@given(parsers.re(rf"(?P<actor>\w+) accepted the handoff {Q('key')}"))
+def accepted(world: World, actor: str, key: str) -> None:
+    done(world, world.app.accept_handoff, actor=actor, initiative=IID, handoff=key)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) (?P<answer>refused|returned) the handoff {Q('key')} because {Q('reason')}"))
+def handoff_answered(world: World, actor: str, answer: str, key: str, reason: str) -> None:
+    command = world.app.refuse_handoff if answer == "refused" else world.app.return_handoff
+    done(world, command, actor=actor, initiative=IID, handoff=key, reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) (?P<answer>refuses|returns) the handoff {Q('key')} because {Q('reason')}"))
+def answers_handoff(world: World, ctx: dict[str, Any], actor: str, answer: str, key: str,
+                    reason: str) -> None:
+    command = world.app.refuse_handoff if answer == "refuses" else world.app.return_handoff
+    attempt(world, ctx, command, actor=actor, initiative=IID, handoff=key, reason=reason)
+
+
+@then(parsers.re(rf"the handoff carries the acceptance criteria {Q('criteria')}"))
+def carries_criteria(ctx: dict[str, Any], criteria: str) -> None:
+    [started] = [e for e in ctx["result"] if e["type"] == "HandoffStarted"]
+    assert started["data"]["acceptance_criteria"] == [c.strip() for c in criteria.split(",")]

@@ -116,3 +116,38 @@ def test_the_holder_delegates_a_narrower_mandate_and_the_basis_shows_the_chain(
     mandates = http.get(P).json()["mandates"]
     assert mandates["m-ordering"]["delegated_from"] == "m-tech"
     assert mandates["m-ordering"]["granted_by"] == "jonas"
+
+
+def test_the_receiver_refuses_or_returns_a_handoff_saying_why(http: TestClient) -> None:
+    jonas, miriam = as_(http, "jonas"), as_(http, "miriam")
+    started = http.post(P + "/handoffs", headers=jonas, json={
+        "id": "h1", "item": "Data model", "from": "jonas", "to": "miriam",
+        "acceptance_criteria": ["three patterns documented", "reviewed by operations"]})
+    assert started.status_code == 201, started.text
+    assert started.json()["data"]["acceptance_criteria"] == [
+        "three patterns documented", "reviewed by operations"]
+    before = log_size(http)
+    by_giver = http.post(P + "/handoffs/h1/refuse", headers=jonas, json={"reason": "no"})
+    assert by_giver.status_code == 403 and by_giver.json()["rule"] == "handoff-receiver"
+    no_reason = http.post(P + "/handoffs/h1/refuse", headers=miriam, json={"reason": " "})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["fields"]
+    not_accepted = http.post(P + "/handoffs/h1/return", headers=miriam, json={"reason": "x"})
+    assert not_accepted.status_code == 422 and not_accepted.json()["rule"] == "handoff-answer"
+    assert log_size(http) == before
+    refused = http.post(P + "/handoffs/h1/refuse", headers=miriam,
+                        json={"reason": "The patterns are not documented"})
+    assert refused.status_code == 201, refused.text
+    late = http.post(P + "/handoffs/h1/accept", headers=miriam, json={})
+    assert late.status_code == 422 and late.json()["rule"] == "handoff-open"
+    handoff = http.get(P).json()["handoffs"]["h1"]
+    assert handoff["status"] == "refused"
+    assert handoff["reason"] == "The patterns are not documented"
+    assert handoff["acceptance_criteria"] == ["three patterns documented", "reviewed by operations"]
+
+    http.post(P + "/handoffs", headers=jonas, json={
+        "id": "h2", "item": "Data model, documented", "from": "jonas", "to": "miriam"})
+    assert http.post(P + "/handoffs/h2/accept", headers=miriam, json={}).status_code == 201
+    returned = http.post(P + "/handoffs/h2/return", headers=miriam,
+                         json={"reason": "The review found two more patterns"})
+    assert returned.status_code == 201, returned.text
+    assert http.get(P).json()["handoffs"]["h2"]["status"] == "returned"

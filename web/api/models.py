@@ -185,6 +185,7 @@ class NewHandoff(Body):
     from_person: str = Field(alias="from")
     to_person: str = Field(alias="to")
     effective_at: Moment = None
+    acceptance_criteria: Items = []
 
 
 class Accept(Body):

@@ -56,6 +56,8 @@ EVENT_LABELS: dict[EventClass, str] = {
 }
 EVENT_LABELS.update({
     ev.MandateDelegated: N_("Mandate delegated"),
+    ev.HandoffRefused: N_("Handoff refused"),
+    ev.HandoffReturned: N_("Handoff returned"),
 })
 # the types a timeline can be filtered by (an API token's issuance is not shown there)
 TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
@@ -71,7 +73,7 @@ STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked":
           "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
           "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
           "tandem": N_("tandem partner")}
-STATUS.update({"expired": N_("expired")})
+STATUS.update({"expired": N_("expired"), "refused": N_("refused"), "returned": N_("returned")})
 
 
 def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]]:
