@@ -24,6 +24,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError, Recordin
 from eventsourcing.utils import strtobool
 
 from domain import values as v
+from domain.criteria import COMPARISONS
 from domain.directory import Person, Unit
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.initiative import Initiative
@@ -373,23 +374,38 @@ class TandemApplication(Application[Any]):
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
     def define_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, effective_at: object = None, comparison: object = None,
+                         target_value: object = None, target_unit: object = "",
+                         owners: object = (), data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
+        """A success criterion; with `comparison` and `target_value` it is measurable: its
+        state (pending, met, missed) follows from the measurements at each evaluation date."""
         key = v.slug(criterion, "id")
         description = v.text(description, "description")
         target = v.text(target, "target")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.define_criterion(
             criterion=key, description=description, target=target, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def revise_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, reason: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, reason: str, effective_at: object = None,
+                         comparison: object = None, target_value: object = None,
+                         target_unit: object = "", owners: object = (),
+                         data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
         key = v.slug(criterion, "criterion")
         description = v.text(description, "description")
         target = v.text(target, "target")
         reason = v.text(reason, "reason")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.revise_criterion(
             criterion=key, description=description, target=target, reason=reason, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def retire_criterion(self, *, actor: str, initiative: str, criterion: str, reason: str,
                          effective_at: object = None) -> list[Recording[Any]]:
@@ -686,3 +702,39 @@ def _money(amount: object, currency: object, amount_field: str,
             raise InvalidInput("A currency goes with an amount.", field=amount_field)
         return None
     return (v.amount(amount, amount_field), v.currency(currency, currency_field))
+
+
+def _measurable(comparison: object, target_value: object, target_unit: object, owners: object,
+                data_source: object, evaluation_dates: object) -> dict[str, Any] | None:
+    """The structured target of a criterion, or None when none is given."""
+    if comparison in (None, "") and target_value in (None, ""):
+        if owners or data_source or evaluation_dates or target_unit:
+            raise InvalidInput("Owners, data source, unit and evaluation dates belong to a "
+                               "measurable target: give its comparison and value.",
+                               field="comparison")
+        return None
+    if comparison not in COMPARISONS:
+        raise InvalidInput(f"The comparison is one of {', '.join(COMPARISONS)}.",
+                           field="comparison")
+    if target_value in (None, ""):
+        raise InvalidInput("A measurable target has a value.", field="target_value")
+    dates = sorted({v.parse_time(d, "evaluation_dates")
+                    for d in v.bounded(_listed(evaluation_dates, "evaluation_dates"), "evaluation_dates")})
+    return {
+        "comparison": str(comparison),
+        "target_value": v.number(target_value, "target_value"),
+        "target_unit": v.text(target_unit, "target_unit", required=False),
+        "owners": v.slugs(_listed(owners, "owners"), "owners", minimum=0),
+        "data_source": v.text(data_source, "data_source", required=False),
+        "evaluation_dates": [d.isoformat() for d in dates],
+    }
+
+
+def _listed(value: object, field: str) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise InvalidInput("Expected a list.", field=field)
+    return list(value)

@@ -60,6 +60,15 @@ class CriterionDefined(InitiativeEvent):
     criterion: str
     description: str
     target: str
+    # Added later, with defaults, so that criteria defined before replay unchanged: a
+    # structured target (the measured value `comparison` `target_value`, in `target_unit`),
+    # its owners (one per unit), where the data comes from, and when it is evaluated.
+    comparison: str | None = None
+    target_value: float | None = None
+    target_unit: str = ""
+    owners: list[str] | None = None
+    data_source: str = ""
+    evaluation_dates: list[str] | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.criteria[self.criterion] = {"active": True, "defined_at": self.effective_at}
@@ -70,6 +79,13 @@ class CriterionRevised(InitiativeEvent):
     description: str
     target: str
     reason: str
+    # Added later, with defaults (as on CriterionDefined).
+    comparison: str | None = None
+    target_value: float | None = None
+    target_unit: str = ""
+    owners: list[str] | None = None
+    data_source: str = ""
+    evaluation_dates: list[str] | None = None
 
 
 class CriterionRetired(InitiativeEvent):

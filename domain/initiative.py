@@ -136,14 +136,27 @@ class Initiative(Aggregate, Membership):
 
     def define_criterion(
         self, *, criterion: str, description: str, target: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.criteria, criterion, "success criterion")
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionDefined, now, criterion=criterion, description=description,
-            target=target, actor=actor, effective_at=effective_at,
+            target=target, actor=actor, effective_at=effective_at, **(measurable or {}),
         )
+
+    def _check_owners(self, measurable: Mapping[str, Any] | None, effective_at: datetime,
+                      people: People | None) -> None:
+        owners = (measurable or {}).get("owners") or []
+        if not owners or people is None:
+            return
+        found = people.require(owners, effective_at, "owners")
+        units = sorted(found[p].unit_at(effective_at) or "" for p in owners)
+        if units != sorted(self.units):
+            raise RuleViolation("criterion-owners", f"Owners' units: {', '.join(units)}; the "
+                                f"initiative's: {', '.join(self.units)}.")
 
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
@@ -152,13 +165,16 @@ class Initiative(Aggregate, Membership):
 
     def revise_criterion(
         self, *, criterion: str, description: str, target: str, reason: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._active_criterion(criterion, effective_at)
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionRevised, now, criterion=criterion, description=description,
             target=target, reason=reason, actor=actor, effective_at=effective_at,
+            **(measurable or {}),
         )
 
     def retire_criterion(

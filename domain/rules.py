@@ -114,5 +114,7 @@ _RULES_RHYTHM = [
          "A handoff is refused only while it waits for acceptance, and returned only after it "
          "was accepted; once refused or returned it is closed, and a new handoff passes the "
          "work again."),
+    Rule("criterion-owners", "criteria",
+         "A measurable criterion's owners are one person from each of the initiative's units."),
 ]
 RULES.update({rule.id: rule for rule in _RULES_RHYTHM})

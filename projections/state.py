@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain import attestation
+from domain import attestation, criteria
 from domain import events as ev
 from domain.errors import NotFound
 from domain.event_types import EventClass
@@ -96,6 +96,14 @@ def with_overdue(state: State, moment: datetime) -> State:
     for mandate in state["mandates"].values():
         until = mandate.get("valid_until")
         mandate["expired"] = bool(until) and datetime.fromisoformat(until) <= moment
+    for criterion in state["criteria"].values():
+        found = criteria.evaluations(
+            criterion.get("comparison"), criterion.get("target_value"),
+            [datetime.fromisoformat(d) for d in criterion.get("evaluation_dates") or []],
+            [{"value": m["value"], "effective_at": datetime.fromisoformat(m["effective_at"])}
+             for m in criterion["measurements"]], moment)
+        criterion["evaluations"] = [{**f, "date": iso(f["date"])} for f in found]
+        criterion["state"] = criteria.state(found) if criterion.get("comparison") else None
     return state
 
 
@@ -122,15 +130,24 @@ def _goal(s: State, d: Data, e: Envelope, when: str) -> None:
         s["goal_unconfirmed"] = goal
 
 
+def _measurable(d: Data) -> Data:
+    """A criterion's structured target, from a definition or revision (absent before)."""
+    return {"comparison": d.get("comparison"), "target_value": d.get("target_value"),
+            "target_unit": d.get("target_unit") or "", "owners": d.get("owners") or [],
+            "data_source": d.get("data_source") or "",
+            "evaluation_dates": d.get("evaluation_dates") or []}
+
+
 def _criterion_defined(s: State, d: Data, e: Envelope, when: str) -> None:
     s["criteria"][d["criterion"]] = {"id": d["criterion"], "description": d["description"],
                                      "target": d["target"], "status": "active",
-                                     "measurements": [], "latest": None}
+                                     "measurements": [], "latest": None, **_measurable(d)}
 
 
 def _criterion_revised(s: State, d: Data, e: Envelope, when: str) -> None:
     if d["criterion"] in s["criteria"]:
-        s["criteria"][d["criterion"]].update(description=d["description"], target=d["target"])
+        s["criteria"][d["criterion"]].update(description=d["description"], target=d["target"],
+                                             **_measurable(d))
 
 
 def _criterion_retired(s: State, d: Data, e: Envelope, when: str) -> None:

@@ -527,3 +527,51 @@ def answers_handoff(world: World, ctx: dict[str, Any], actor: str, answer: str, 
 def carries_criteria(ctx: dict[str, Any], criteria: str) -> None:
     [started] = [e for e in ctx["result"] if e["type"] == "HandoffStarted"]
     assert started["data"]["acceptance_criteria"] == [c.strip() for c in criteria.split(",")]
+
+
+# -- measurable criteria ------------------------------------------------------------------------
+
+def _criterion(world: World, actor: str, key: str, target: str, date: str,
+               owners: str) -> Callable[..., Any]:
+    comparison, value, unit = target.split(" ", 2)
+    return lambda run: run(world, world.app.define_criterion, actor=actor, initiative=IID,
+                           criterion=key, description=f"Criterion {key}", target=target,
+                           comparison=comparison, target_value=value, target_unit=unit,
+                           owners=people(owners.replace(" and ", ",")),
+                           data_source="The monthly survey", evaluation_dates=[date],
+                           effective_at=OPENED + timedelta(days=1))
+
+
+@when(parsers.re(rf"(?P<actor>\w+) defines the criterion {Q('key')} as {Q('target')} evaluated on {Q('date')}, owned by (?P<owners>[\w ]+)"))
+def defines_criterion(world: World, ctx: dict[str, Any], actor: str, key: str, target: str,
+                      date: str, owners: str) -> None:
+    _criterion(world, actor, key, target, date, owners)(
+        lambda w, command, **kwargs: attempt(w, ctx, command, **kwargs))
+
+
+@given(parsers.re(rf"the criterion {Q('key')} is {Q('target')} evaluated on {Q('date')}, owned by (?P<owners>[\w ]+)"))
+def criterion_defined(world: World, key: str, target: str, date: str, owners: str) -> None:
+    _criterion(world, "kathi", key, target, date, owners)(done)
+
+
+@given(parsers.re(rf"{Q('key')} was measured at (?P<value>[\d.]+) on {Q('date')}"))
+def measured(world: World, key: str, value: str, date: str) -> None:
+    done(world, world.app.record_measurement, actor="jonas", initiative=IID, criterion=key,
+         value=value, effective_at=date)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) retired the criterion {Q('key')} because {Q('reason')}"))
+def retired(world: World, actor: str, key: str, reason: str) -> None:
+    done(world, world.app.retire_criterion, actor=actor, initiative=IID, criterion=key,
+         reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) measures {Q('key')} at (?P<value>[\d.]+)"))
+def measures(world: World, ctx: dict[str, Any], actor: str, key: str, value: str) -> None:
+    attempt(world, ctx, world.app.record_measurement, actor=actor, initiative=IID, criterion=key,
+            value=value)
+
+
+@then(parsers.re(rf"the criterion {Q('key')} is (?P<state>met|missed|pending)"))
+def criterion_state(world: World, key: str, state: str) -> None:
+    assert world.criterion_state(key) == state

@@ -151,3 +151,67 @@ def test_the_receiver_refuses_or_returns_a_handoff_saying_why(http: TestClient) 
                          json={"reason": "The review found two more patterns"})
     assert returned.status_code == 201, returned.text
     assert http.get(P).json()["handoffs"]["h2"]["status"] == "returned"
+
+
+def test_a_measurable_criterion_is_pending_met_or_missed_at_its_evaluation_dates(
+        http: TestClient) -> None:
+    defined = http.post(P + "/criteria", json={
+        "id": "feedback", "description": "Customer feedback after four weeks",
+        "target": "at least satisfied (4 of 5)", "comparison": ">=", "target_value": 4,
+        "target_unit": "points", "owners": ["jonas", "miriam"],
+        "data_source": "The monthly customer survey",
+        "evaluation_dates": [days_ago(10)[:10], days_ago(-20)[:10]], "effective_at": days_ago(25)})
+    assert defined.status_code == 201, defined.text
+    criterion = http.get(P).json()["criteria"]["feedback"]
+    assert criterion["state"] == "missed"  # not measured by the first date
+    assert [e["state"] for e in criterion["evaluations"]] == ["missed", "pending"]
+    http.post(P + "/criteria/feedback/measurements", json={"value": 4.4,
+                                                          "effective_at": days_ago(12)})
+    criterion = http.get(P).json()["criteria"]["feedback"]
+    assert criterion["state"] == "met"
+    assert criterion["evaluations"][0]["value"] == 4.4
+    assert criterion["owners"] == ["jonas", "miriam"]
+    assert criterion["data_source"] == "The monthly customer survey"
+    earlier = http.get(P, params={"as_of": days_ago(20)}).json()["criteria"]["feedback"]
+    assert earlier["state"] == "pending"
+
+
+def test_a_measurable_criterion_refuses_bad_targets_and_one_sided_owners(
+        http: TestClient) -> None:
+    before = log_size(http)
+    base = {"id": "c2", "description": "d", "target": "t", "target_value": 1}
+    bad = http.post(P + "/criteria", json={**base, "comparison": "about"})
+    assert bad.status_code == 422 and "comparison" in bad.json()["fields"]
+    no_value = http.post(P + "/criteria", json={**base, "comparison": ">=", "target_value": None})
+    assert no_value.status_code == 422 and "target_value" in no_value.json()["fields"]
+    bad_date = http.post(P + "/criteria", json={**base, "comparison": ">=",
+                                                "evaluation_dates": ["soon"]})
+    assert bad_date.status_code == 422 and "evaluation_dates" in bad_date.json()["fields"]
+    one_side = http.post(P + "/criteria", json={**base, "comparison": ">=",
+                                                "owners": ["jonas", "victor"]})
+    assert one_side.status_code == 422 and one_side.json()["rule"] == "criterion-owners"
+    loose = http.post(P + "/criteria", json={"id": "c3", "description": "d", "target": "t",
+                                             "owners": ["jonas"]})
+    assert loose.status_code == 422 and "comparison" in loose.json()["fields"]
+    assert log_size(http) == before
+
+
+def test_the_initiative_page_shows_a_criterion_state_and_draws_its_target_line(
+        tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    tokens = build_world(tandem)
+    tandem.record(tandem.app.define_criterion, actor="kathi", initiative="portal",
+                  criterion="feedback", description="Customer feedback", target="satisfied",
+                  comparison=">=", target_value=4, target_unit="points",
+                  owners=["jonas", "miriam"], evaluation_dates=[days_ago(5)],
+                  effective_at=days_ago(20))
+    tandem.record(tandem.app.record_measurement, actor="jonas", initiative="portal",
+                  criterion="feedback", value=4.5, effective_at=days_ago(8))
+    tandem.catch_up()
+    client = signed_in(create_app(tandem.settings, tandem), tokens["kathi"])
+    page = client.get("/initiatives/portal", headers={"Accept-Language": "de"})
+    assert page.status_code == 200
+    assert "erreicht" in page.text and "Verantwortliche" in page.text
+    assert 'class="target"' in page.text

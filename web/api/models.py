@@ -89,14 +89,25 @@ class Goal(Body):
     effective_at: Moment = None
 
 
-class NewCriterion(Body):
+class Measurable(Body):
+    """A structured target, owners (one per unit), a data source and evaluation dates."""
+
+    comparison: str | None = Field(None, description=">=, <=, >, < or =")
+    target_value: float | None = Field(None, allow_inf_nan=False)
+    target_unit: str = ""
+    owners: Items = []
+    data_source: str = ""
+    evaluation_dates: Items = []
+
+
+class NewCriterion(Measurable):
     id: str
     description: str
     target: str
     effective_at: Moment = None
 
 
-class CriterionRevision(Body):
+class CriterionRevision(Measurable):
     description: str
     target: str
     reason: str
@@ -223,3 +234,10 @@ class Delegation(Body):
     budget_amount: float | None = Field(None, allow_inf_nan=False)
     budget_currency: str | None = None
     effective_at: Moment = None
+
+
+def measurable(body: Measurable) -> dict[str, Any]:
+    """A criterion's structured target as the application service takes it."""
+    return {"comparison": body.comparison, "target_value": body.target_value,
+            "target_unit": body.target_unit, "owners": body.owners,
+            "data_source": body.data_source, "evaluation_dates": body.evaluation_dates}
