@@ -24,6 +24,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError, Recordin
 from eventsourcing.utils import strtobool
 
 from domain import values as v
+from domain.criteria import COMPARISONS
 from domain.directory import Person, Unit
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from domain.initiative import Initiative
@@ -373,23 +374,38 @@ class TandemApplication(Application[Any]):
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
     def define_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, effective_at: object = None, comparison: object = None,
+                         target_value: object = None, target_unit: object = "",
+                         owners: object = (), data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
+        """A success criterion; with `comparison` and `target_value` it is measurable: its
+        state (pending, met, missed) follows from the measurements at each evaluation date."""
         key = v.slug(criterion, "id")
         description = v.text(description, "description")
         target = v.text(target, "target")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.define_criterion(
             criterion=key, description=description, target=target, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def revise_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, reason: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, reason: str, effective_at: object = None,
+                         comparison: object = None, target_value: object = None,
+                         target_unit: object = "", owners: object = (),
+                         data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
         key = v.slug(criterion, "criterion")
         description = v.text(description, "description")
         target = v.text(target, "target")
         reason = v.text(reason, "reason")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.revise_criterion(
             criterion=key, description=description, target=target, reason=reason, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def retire_criterion(self, *, actor: str, initiative: str, criterion: str, reason: str,
                          effective_at: object = None) -> list[Recording[Any]]:
@@ -441,14 +457,19 @@ class TandemApplication(Application[Any]):
             reason=reason, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
 
     def grant_mandate(self, *, actor: str, initiative: str, mandate: str, person: str, scope: str,
-                      limits: str = "", effective_at: object = None) -> list[Recording[Any]]:
+                      limits: str = "", effective_at: object = None, valid_until: object = None,
+                      budget_amount: object = None, budget_currency: object = None,
+                      may_delegate: bool = False) -> list[Recording[Any]]:
         key = v.slug(mandate, "id")
         person = v.slug(person, "person")
         scope = v.scope(scope)
         limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.grant_mandate(
             mandate=key, person=person, scope=scope, limits=limits, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            valid_until=until, budget=budget, may_delegate=bool(may_delegate)))
 
     def revoke_mandate(self, *, actor: str, initiative: str, mandate: str, reason: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -475,9 +496,11 @@ class TandemApplication(Application[Any]):
         self, *, actor: str, initiative: str, decision: str, scope: str, title: str, option: str,
         rationale: str, decided_by: Sequence[str] | str, proposal: str | None = None,
         escalation: str | None = None, options: object = None, mandate: str | None = None,
-        supersedes: str | None = None, effective_at: object = None,
+        supersedes: str | None = None, effective_at: object = None, amount: object = None,
+        currency: object = None,
     ) -> list[Recording[Any]]:
         key = v.slug(decision, "id")
+        money = _money(amount, currency, "amount", "currency")
         scope = v.scope(scope)
         title = v.text(title, "title")
         option = v.slug(option, "option")
@@ -494,7 +517,8 @@ class TandemApplication(Application[Any]):
             decided_by=deciders, options=considered, proposal=refs["proposal"],
             escalation=refs["escalation"], mandate=refs["mandate"],
             supersedes=refs["supersedes"], actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            amount=money))
 
     def revoke_decision(self, *, actor: str, initiative: str, decision: str, reason: str,
                         effective_at: object = None) -> list[Recording[Any]]:
@@ -537,15 +561,17 @@ class TandemApplication(Application[Any]):
         return recordings
 
     def start_handoff(self, *, actor: str, initiative: str, handoff: str, item: str,
-                      from_person: str, to_person: str,
-                      effective_at: object = None) -> list[Recording[Any]]:
+                      from_person: str, to_person: str, effective_at: object = None,
+                      acceptance_criteria: object = ()) -> list[Recording[Any]]:
         key = v.slug(handoff, "id")
         item = v.text(item, "item")
         giver = v.slug(from_person, "from")
         taker = v.slug(to_person, "to")
+        criteria = v.texts(acceptance_criteria, "acceptance_criteria")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.start_handoff(
             handoff=key, item=item, from_person=giver, to_person=taker, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            acceptance_criteria=criteria))
 
     def accept_handoff(self, *, actor: str, initiative: str, handoff: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -664,3 +690,92 @@ class TandemApplication(Application[Any]):
         return self._in_initiative(initiative, actor, lambda agg, now: agg.mark_imported(
             source=source, sha256=sha256, format=format, entries=keys, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
+    # -- the rhythm of working together (appended) ---------------------------------------------
+
+    def delegate_mandate(self, *, actor: str, initiative: str, mandate: str, delegated_from: str,
+                         person: str, scope: str, limits: str = "", valid_until: object = None,
+                         budget_amount: object = None, budget_currency: object = None,
+                         effective_at: object = None) -> list[Recording[Any]]:
+        """The holder of a mandate (the actor) passes a narrower one on to `person`."""
+        key = v.slug(mandate, "id")
+        parent = v.slug(delegated_from, "delegated_from")
+        person = v.slug(person, "person")
+        scope = v.scope(scope)
+        limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.delegate_mandate(
+            mandate=key, delegated_from=parent, person=person, scope=scope, limits=limits,
+            valid_until=until, budget=budget, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def refuse_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) does not take a waiting handoff over, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "refused", reason, effective_at)
+
+    def return_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) gives accepted work back, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "returned", reason, effective_at)
+
+    def _answer_handoff(self, actor: str, initiative: str, handoff: str, answer: str,
+                        reason: str, effective_at: object) -> list[Recording[Any]]:
+        key = v.slug(handoff, "handoff")
+        try:
+            why = v.text(reason, "reason")
+        except InvalidInput:
+            raise InvalidInput("Say why: give a reason.", field="reason") from None
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.answer_handoff(
+            handoff=key, answer=answer, reason=why, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+
+def _optional_time(value: object, field: str) -> datetime | None:
+    return None if value is None or value == "" else v.parse_time(value, field)
+
+
+def _money(amount: object, currency: object, amount_field: str,
+           currency_field: str) -> tuple[float, str] | None:
+    """An amount and its currency, both or neither."""
+    if amount is None or amount == "":
+        if currency not in (None, ""):
+            raise InvalidInput("A currency goes with an amount.", field=amount_field)
+        return None
+    return (v.amount(amount, amount_field), v.currency(currency, currency_field))
+
+
+def _measurable(comparison: object, target_value: object, target_unit: object, owners: object,
+                data_source: object, evaluation_dates: object) -> dict[str, Any] | None:
+    """The structured target of a criterion, or None when none is given."""
+    if comparison in (None, "") and target_value in (None, ""):
+        if owners or data_source or evaluation_dates or target_unit:
+            raise InvalidInput("Owners, data source, unit and evaluation dates belong to a "
+                               "measurable target: give its comparison and value.",
+                               field="comparison")
+        return None
+    if comparison not in COMPARISONS:
+        raise InvalidInput(f"The comparison is one of {', '.join(COMPARISONS)}.",
+                           field="comparison")
+    if target_value in (None, ""):
+        raise InvalidInput("A measurable target has a value.", field="target_value")
+    dates = sorted({v.parse_time(d, "evaluation_dates")
+                    for d in v.bounded(_listed(evaluation_dates, "evaluation_dates"), "evaluation_dates")})
+    return {
+        "comparison": str(comparison),
+        "target_value": v.number(target_value, "target_value"),
+        "target_unit": v.text(target_unit, "target_unit", required=False),
+        "owners": v.slugs(_listed(owners, "owners"), "owners", minimum=0),
+        "data_source": v.text(data_source, "data_source", required=False),
+        "evaluation_dates": [d.isoformat() for d in dates],
+    }
+
+
+def _listed(value: object, field: str) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise InvalidInput("Expected a list.", field=field)
+    return list(value)

@@ -136,14 +136,27 @@ class Initiative(Aggregate, Membership):
 
     def define_criterion(
         self, *, criterion: str, description: str, target: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.criteria, criterion, "success criterion")
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionDefined, now, criterion=criterion, description=description,
-            target=target, actor=actor, effective_at=effective_at,
+            target=target, actor=actor, effective_at=effective_at, **(measurable or {}),
         )
+
+    def _check_owners(self, measurable: Mapping[str, Any] | None, effective_at: datetime,
+                      people: People | None) -> None:
+        owners = (measurable or {}).get("owners") or []
+        if not owners or people is None:
+            return
+        found = people.require(owners, effective_at, "owners")
+        units = sorted(found[p].unit_at(effective_at) or "" for p in owners)
+        if units != sorted(self.units):
+            raise RuleViolation("criterion-owners", f"Owners' units: {', '.join(units)}; the "
+                                f"initiative's: {', '.join(self.units)}.")
 
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
@@ -152,13 +165,16 @@ class Initiative(Aggregate, Membership):
 
     def revise_criterion(
         self, *, criterion: str, description: str, target: str, reason: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._active_criterion(criterion, effective_at)
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionRevised, now, criterion=criterion, description=description,
             target=target, reason=reason, actor=actor, effective_at=effective_at,
+            **(measurable or {}),
         )
 
     def retire_criterion(
@@ -256,14 +272,21 @@ class Initiative(Aggregate, Membership):
     def grant_mandate(
         self, *, mandate: str, person: str, scope: str, limits: str, actor: str,
         effective_at: datetime, now: datetime, people: People,
+        valid_until: datetime | None = None, budget: tuple[float, str] | None = None,
+        may_delegate: bool = False,
     ) -> None:
         self._ensure_open()
         self._check_grantor(actor)
         self._unique(self.mandates, mandate, "mandate")
         people.require([person], effective_at, "person")
+        if valid_until is not None and valid_until <= effective_at:
+            raise InvalidInput("A mandate is valid until a time after it is granted.",
+                               field="valid_until")
         self._trigger(
             ev.MandateGranted, now, mandate=mandate, person=person, scope=scope, limits=limits,
-            granted_by=actor, actor=actor, effective_at=effective_at,
+            granted_by=actor, actor=actor, effective_at=effective_at, valid_until=valid_until,
+            budget_amount=budget[0] if budget else None,
+            budget_currency=budget[1] if budget else None, may_delegate=may_delegate,
         )
 
     def _check_grantor(self, actor: str) -> None:
@@ -275,8 +298,10 @@ class Initiative(Aggregate, Membership):
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
     ) -> None:
         self._ensure_open()
-        self._check_grantor(actor)
         state = self._known(self.mandates, mandate, "mandate")
+        parent = self.mandates.get(state.get("parent") or "")
+        if parent is None or actor != parent["person"]:  # a delegator takes back what it gave
+            self._check_grantor(actor)
         if state["end"] is not None or effective_at < state["start"]:
             raise RuleViolation("mandate-in-force", f"'{mandate}' is not in force then.")
         self._trigger(
@@ -305,6 +330,7 @@ class Initiative(Aggregate, Membership):
         decided_by: list[str], options: Options, proposal: str | None, escalation: str | None,
         mandate: str | None, supersedes: str | None, actor: str, effective_at: datetime,
         now: datetime, people: People, imported: str | None = None,
+        amount: tuple[float, str] | None = None,
     ) -> None:
         """`imported` names the record a decision is imported from: its basis is that record
         when no mandate or sponsor covers it, and it may supersede an imported decision whose
@@ -334,7 +360,7 @@ class Initiative(Aggregate, Membership):
             state = self._supersedable(supersedes) if imported else self._in_force(supersedes)
             self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
         try:
-            basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
+            basis = self._basis(scope, decided_by, escalation, mandate, effective_at, amount)
         except RuleViolation:
             if imported is None:
                 raise
@@ -343,7 +369,8 @@ class Initiative(Aggregate, Membership):
             ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
             option=option, rationale=rationale, decided_by=decided_by, basis=basis,
             proposal=proposal, escalation=escalation, supersedes=supersedes, actor=actor,
-            effective_at=effective_at,
+            effective_at=effective_at, amount=amount[0] if amount else None,
+            currency=amount[1] if amount else None,
         )
         if escalation is not None:
             self._trigger(
@@ -351,28 +378,55 @@ class Initiative(Aggregate, Membership):
                 effective_at=effective_at,
             )
 
-    def _mandate_holds(self, mandate: dict[str, Any], scope: str, deciders: list[str],
-                       moment: datetime) -> bool:
-        return (
-            mandate["person"] in deciders
-            and mandate["start"] <= moment
-            and (mandate["end"] is None or moment < mandate["end"])
-            and covers(mandate["scope"], scope)
-        )
+    def _mandate_problem(
+        self, key: str, scope: str, deciders: list[str] | None, moment: datetime,
+        amount: tuple[float, str] | None,
+    ) -> tuple[str, str] | None:
+        """Why the mandate `key` is no basis for this decision (the rule and a detail), or
+        None when it is. A delegated mandate holds only while the one it came from holds."""
+        m = self.mandates[key]
+        if (deciders is not None and m["person"] not in deciders) or m["start"] > moment \
+                or (m["end"] is not None and moment >= m["end"]) or not covers(m["scope"], scope):
+            return ("decision-basis", f"Mandate '{key}' ({m['person']}, scope {m['scope']}) does "
+                    f"not cover '{scope}' for these deciders at {moment:%Y-%m-%d %H:%M}.")
+        until = m.get("valid_until")
+        if until is not None and moment >= until:
+            return ("mandate-validity", f"Mandate '{key}' was valid until {until:%Y-%m-%d %H:%M}.")
+        budget = m.get("budget")
+        if budget is not None and amount is not None:
+            cap, currency = budget
+            if amount[1] != currency or amount[0] > cap:
+                return ("mandate-budget", f"Mandate '{key}' caps at {cap:,.2f} {currency}; the "
+                        f"decision commits {amount[0]:,.2f} {amount[1]}.")
+        parent = m.get("parent")
+        if parent:
+            problem = self._mandate_problem(parent, scope, None, moment, amount)
+            if problem is not None:
+                return (problem[0], f"Mandate '{key}' was delegated from '{parent}': {problem[1]}")
+        return None
+
+    def _chain(self, key: str) -> str:
+        chain = [key]
+        while self.mandates[chain[0]].get("parent"):
+            chain.insert(0, self.mandates[chain[0]]["parent"])
+        return " > ".join(chain)
+
+    def _mandate_basis(self, key: str) -> dict[str, str]:
+        basis = {"kind": "mandate", "id": key}
+        if self.mandates[key].get("parent"):
+            basis["chain"] = self._chain(key)
+        return basis
 
     def _basis(
         self, scope: str, deciders: list[str], escalation: str | None, mandate: str | None,
-        moment: datetime,
+        moment: datetime, amount: tuple[float, str] | None = None,
     ) -> dict[str, str]:
         if mandate is not None:
-            state = self._known(self.mandates, mandate, "mandate")
-            if not self._mandate_holds(state, scope, deciders, moment):
-                raise RuleViolation(
-                    "decision-basis",
-                    f"Mandate '{mandate}' ({state['person']}, scope {state['scope']}) does not "
-                    f"cover '{scope}' for these deciders at {moment:%Y-%m-%d %H:%M}.",
-                )
-            return {"kind": "mandate", "id": mandate}
+            self._known(self.mandates, mandate, "mandate")
+            problem = self._mandate_problem(mandate, scope, deciders, moment, amount)
+            if problem is not None:
+                raise RuleViolation(*problem)
+            return self._mandate_basis(mandate)
         if escalation is not None:
             state = self.escalations[escalation]
             addressee = None
@@ -381,15 +435,20 @@ class Initiative(Aggregate, Membership):
                     addressee = person
             if addressee is not None and addressee in deciders:
                 return {"kind": "escalation", "id": escalation}
+        problems = {key: self._mandate_problem(key, scope, deciders, moment, amount)
+                    for key in self.mandates}
         holding = [
             (len(m["scope"]) if m["scope"] != "*" else 0, key)
-            for key, m in self.mandates.items()
-            if self._mandate_holds(m, scope, deciders, moment)
+            for key, m in self.mandates.items() if problems[key] is None
         ]
         if holding:
-            return {"kind": "mandate", "id": max(holding)[1]}
+            return self._mandate_basis(max(holding)[1])
         if self.sponsor in deciders:
             return {"kind": "sponsor", "id": self.sponsor}
+        # a mandate that would have held but for its validity or its cap: name that rule
+        for problem in problems.values():
+            if problem is not None and problem[0] != "decision-basis":
+                raise RuleViolation(*problem)
         raise RuleViolation(
             "decision-basis", f"No mandate covers '{scope}' for {', '.join(deciders)}."
         )
@@ -493,6 +552,7 @@ class Initiative(Aggregate, Membership):
     def start_handoff(
         self, *, handoff: str, item: str, from_person: str, to_person: str, actor: str,
         effective_at: datetime, now: datetime, people: People,
+        acceptance_criteria: list[str] | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.handoffs, handoff, "handoff")
@@ -502,6 +562,7 @@ class Initiative(Aggregate, Membership):
         self._trigger(
             ev.HandoffStarted, now, handoff=handoff, item=item, from_person=from_person,
             to_person=to_person, actor=actor, effective_at=effective_at,
+            acceptance_criteria=list(acceptance_criteria or []),
         )
 
     def accept_handoff(
@@ -511,8 +572,9 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
             raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
-        if state["accepted"] or effective_at < state["started_at"]:
-            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted or not started.")
+        if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
+            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted, refused or "
+                                "not started.")
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
 
     def report_status(
@@ -540,3 +602,68 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         self.require_lead(actor, now)
         self._trigger(ev.InitiativeClosed, now, outcome=outcome, actor=actor, effective_at=effective_at)
+
+    # -- the rhythm of working together (appended) ---------------------------------------------
+
+    def delegate_mandate(
+        self, *, mandate: str, delegated_from: str, person: str, scope: str, limits: str,
+        valid_until: datetime | None, budget: tuple[float, str] | None, actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        """The holder of a mandate passes a narrower one on, when its grant allows it."""
+        self._ensure_open()
+        self._unique(self.mandates, mandate, "mandate")
+        parent = self._known(self.mandates, delegated_from, "mandate")
+        people.require([person], effective_at, "person")
+        if actor != parent["person"] or not parent.get("may_delegate"):
+            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is held by "
+                                f"{parent['person']}" + ("" if parent.get("may_delegate") else
+                                                        " and its grant allows no delegation") + ".")
+        if not covers(parent["scope"], scope):
+            raise RuleViolation("mandate-delegation", f"'{delegated_from}' covers "
+                                f"{parent['scope']}, not {scope}.")
+        problem = self._mandate_problem(delegated_from, scope, None, effective_at, None)
+        if problem is not None:
+            raise RuleViolation(*problem)
+        until, cap = parent.get("valid_until"), parent.get("budget")
+        valid_until = valid_until or until
+        if until is not None and valid_until is not None and valid_until > until:
+            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is valid until "
+                                f"{until:%Y-%m-%d %H:%M}.")
+        if valid_until is not None and valid_until <= effective_at:
+            raise InvalidInput("A mandate is valid until a time after it is granted.",
+                               field="valid_until")
+        budget = budget or cap
+        if cap is not None and budget is not None and (budget[1] != cap[1] or budget[0] > cap[0]):
+            raise RuleViolation("mandate-delegation", f"'{delegated_from}' caps at "
+                                f"{cap[0]:,.2f} {cap[1]}.")
+        self._trigger(
+            ev.MandateDelegated, now, mandate=mandate, delegated_from=delegated_from,
+            person=person, scope=scope, limits=limits, valid_until=valid_until,
+            budget_amount=budget[0] if budget else None,
+            budget_currency=budget[1] if budget else None, actor=actor, effective_at=effective_at,
+        )
+
+    def answer_handoff(
+        self, *, handoff: str, answer: str, reason: str, actor: str, effective_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The receiver refuses a waiting handoff, or returns an accepted one, saying why."""
+        self._ensure_open()
+        state = self._known(self.handoffs, handoff, "handoff")
+        if actor != state["to"]:
+            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+        closed = state.get("answer")
+        if closed:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was {closed}.")
+        if answer == "refused" and state["accepted"]:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was accepted: return it instead.")
+        if answer == "returned" and not state["accepted"]:
+            raise RuleViolation("handoff-answer", f"'{handoff}' was not accepted: refuse it "
+                                "instead.")
+        self._not_before(state.get("answered_at") or state["started_at"], effective_at,
+                         f"handoff '{handoff}'")
+        self._trigger(
+            ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
+            handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,
+        )

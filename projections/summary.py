@@ -144,3 +144,17 @@ _SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
 def summarize(kind: EventClass, data: Data, actor: str) -> str:
     describe = _SUMMARIES.get(kind)
     return describe(data, actor) if describe else kind.__name__
+
+
+_SUMMARIES.update({
+    ev.MandateDelegated: lambda d, a: (
+        f"Mandate {d.get('mandate')} delegated from {d.get('delegated_from')} to "
+        f"{d.get('person')} for {d.get('scope')} by {a}"
+    ),
+    ev.HandoffRefused: lambda d, a: (
+        f"Handoff {d.get('handoff')} refused by {a}: {_short(d.get('reason'), 60)}"
+    ),
+    ev.HandoffReturned: lambda d, a: (
+        f"Handoff {d.get('handoff')} returned by {a}: {_short(d.get('reason'), 60)}"
+    ),
+})
