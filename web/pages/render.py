@@ -24,6 +24,7 @@ from web.errors import status_of
 from web.i18n import gettext as _
 from web.pages.session import Session, Sessions, principal_of, session_secret
 from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.pages.words import FILTERS, Names
 from web.security import over_https
 from web.system import Tandem
 
@@ -42,6 +43,7 @@ def environment() -> Environment:
         raci=lambda r: label(RACI, r), status=lambda s: label(STATUS, s),
         basis=lambda k: label(BASIS, k), q=lambda s: quote(str(s), safe=""),
     )
+    env.filters.update(FILTERS)
     return env
 
 
@@ -104,6 +106,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
         "here": here(request), "can_write": bool(user and user.can_write),
         "waiting": waiting_count(request, user),
+        "names": Names(pages(request).tandem.read if user else None),
     }
     return pages(request).templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status)

@@ -1,0 +1,66 @@
+"""Every message a page can show has German: the msgids of templates and code (`_()`, `N_()`),
+the entry summaries' templates and the governance rules' sentences. The coverage figure is
+printed (`pytest -s`); the test fails below 100%."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from domain.rules import RULES
+from projections.summary import templates
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+def catalogue(language: str) -> dict[str, str]:
+    with (WEB / "locale" / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        found = read_po(po, locale=language)
+    return {str(m.id): str(m.string or "") for m in found if m.id and isinstance(m.id, str)}
+
+
+def used_messages() -> set[str]:
+    """The msgids the pages can show."""
+    found: set[str] = set()
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
+                                        "lstrip_blocks": "True"}}
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(WEB), method_map, options, keywords=keywords):
+        for text in message if isinstance(message, tuple) else (message,):
+            if text:
+                found.add(text)
+    found |= templates()
+    found |= {rule.sentence for rule in RULES.values()}
+    return found
+
+
+def coverage() -> tuple[int, list[str]]:
+    german = catalogue("de")
+    used = used_messages()
+    missing = sorted(m for m in used if not german.get(m, "").strip())
+    return len(used), missing
+
+
+def test_every_message_a_page_shows_has_german() -> None:
+    total, missing = coverage()
+    print(f"translation coverage: {total - len(missing)}/{total} "
+          f"({100 * (total - len(missing)) / total:.1f}%)")
+    assert total > 300
+    assert missing == []
+
+
+def test_every_german_message_keeps_the_placeholders_of_its_english() -> None:
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)s")
+    wrong = [m for m, text in catalogue("de").items()
+             if text and set(placeholder.findall(m)) != set(placeholder.findall(text))]
+    assert wrong == []
+
+
+def test_english_catalogue_lists_every_german_message() -> None:
+    assert set(catalogue("de")) <= set(catalogue("en"))
