@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from domain.errors import Message
+
 LOCALES = ("en", "de")
 DEFAULT = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -54,7 +56,25 @@ def current() -> str:
 
 
 def gettext(message: str) -> str:
-    return translations(current()).gettext(message)
+    """A message in the current language; an error's `Message` is said part by part, each
+    template translated and then filled in."""
+    catalogue = translations(current())
+    if isinstance(message, Message):
+        return " ".join(_fill(catalogue.gettext(template), template, params)
+                        for template, params in message.parts)
+    return catalogue.gettext(message)
+
+
+def _fill(translated: str, template: str, params: dict[str, object]) -> str:
+    if not params:
+        return translated
+    words = {key: gettext(value) if isinstance(value, Message)
+             else number(value) if isinstance(value, float) else value
+             for key, value in params.items()}
+    try:
+        return translated % words
+    except (KeyError, ValueError, TypeError):
+        return template % params
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

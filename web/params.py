@@ -34,8 +34,8 @@ def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | 
         return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError):
         raise InvalidInput(
-            f"'{text[:MAX_LENGTH]}' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
-            "2026-03-01T09:30:00+01:00.", field=field
+            "'%(value)s' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
+            "2026-03-01T09:30:00+01:00.", field=field, value=text[:MAX_LENGTH]
         ) from None
 
 
@@ -45,8 +45,8 @@ def event_types(values: Iterable[str] | None) -> list[str] | None:
     names = [t.strip() for v in values or [] for t in v.split(",") if t.strip()]
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
-        raise InvalidInput(f"Unknown event type: {', '.join(sorted(set(unknown)))[:200]}.",
-                           field="type")
+        raise InvalidInput("Unknown event type: %(types)s.", field="type",
+                           types=", ".join(sorted(set(unknown)))[:200])
     return names or None
 
 

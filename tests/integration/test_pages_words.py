@@ -97,3 +97,14 @@ def test_the_stored_english_summary_is_unchanged_by_the_page_words(pages: Pages)
     assert render(message(named(entry["type"]), entry["data"], entry["actor"])) \
         .startswith("Tandem formed: jonas and miriam")
 
+
+
+def test_an_error_page_speaks_german(pages: Pages) -> None:
+    page = pages.client(DE).get("/initiatives/gibt-es-nicht")
+    assert page.status_code == 404
+    assert page.context["message"] == "Das Vorhaben „gibt-es-nicht“ gibt es nicht."
+    english = pages.client(EN).get("/initiatives/gibt-es-nicht")
+    assert english.context["message"] == "There is no initiative 'gibt-es-nicht'."
+    bad = pages.client(DE).get(f"/initiatives/{K}?as_of=gestern")
+    assert bad.status_code == 422
+    assert bad.context["message"].startswith("„gestern“ ist kein Datum und keine Uhrzeit")

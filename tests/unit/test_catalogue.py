@@ -64,3 +64,50 @@ def test_every_german_message_keeps_the_placeholders_of_its_english() -> None:
 
 def test_english_catalogue_lists_every_german_message() -> None:
     assert set(catalogue("de")) <= set(catalogue("en"))
+
+
+ERRORS = {"InvalidInput": 0, "NotFound": 0, "Conflict": 0, "DomainError": 0, "said": 0,
+          "RuleViolation": 1, "Forbidden": 1}
+NOUNS = {"_known": None, "_unique": None, "_create": None, "_change": None}
+PRODUCT = [WEB.parent / "domain", WEB.parent / "projections", WEB]
+
+
+def error_templates() -> tuple[set[str], list[str]]:
+    """The message templates of the errors product code raises (domain, read models, web;
+    not the command line), and where one is not a constant a catalogue could hold."""
+    import ast
+
+    found: set[str] = set()
+    unsayable: list[str] = []
+    for root in PRODUCT:
+        for path in root.rglob("*.py"):
+            if "cli" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                    node.func, "id", "")
+                if name in NOUNS:
+                    found |= {a.value for a in node.args
+                              if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+                if name not in ERRORS or len(node.args) <= ERRORS[name]:
+                    continue
+                argument = node.args[ERRORS[name]]
+                options = [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) \
+                    else [argument]
+                for option in options:
+                    if isinstance(option, ast.Constant) and isinstance(option.value, str):
+                        found.add(option.value)
+                    elif not isinstance(option, ast.Name):
+                        unsayable.append(f"{path.name}:{node.lineno}")
+    return found, unsayable
+
+
+def test_every_error_a_page_can_show_is_a_translated_template() -> None:
+    templates, unsayable = error_templates()
+    assert unsayable == []  # an f-string message cannot be looked up in a catalogue
+    german = catalogue("de")
+    missing = sorted(t for t in templates if not german.get(t, "").strip())
+    assert len(templates) > 60
+    assert missing == []
