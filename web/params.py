@@ -5,7 +5,7 @@ the parameter, which both deliveries answer with 422."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 
 from domain.errors import InvalidInput
 from domain.event_types import BY_NAME
@@ -14,9 +14,11 @@ ORDERS = ("effective", "recorded")
 MAX_LENGTH = 64
 
 
-def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | None:
+def moment(value: object, field: str, *, end_of_day: bool = True,
+           zone: tzinfo = timezone.utc) -> datetime | None:
     """A query time from ISO 8601 text, in UTC; a bare date means the end of that day (or,
-    with `end_of_day=False`, its start); empty means no time."""
+    with `end_of_day=False`, its start) and a time without offset is read in `zone` (the pages
+    pass the site's time zone, the API reads UTC); empty means no time."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -27,10 +29,11 @@ def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | 
             raise ValueError(text)
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
+            return datetime.combine(day, time.max if end_of_day else time.min,
+                                    zone).astimezone(timezone.utc)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=zone)
         return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError):
         raise InvalidInput(

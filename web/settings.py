@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projections.db import Storage
 from projections.ledger.notes import (
@@ -51,8 +52,14 @@ class Settings:
     trust_proxy: bool = False
     witnesses: tuple[str, ...] = ()
     recording_skew_seconds: float = 300.0
+    timezone: str = "Europe/Berlin"
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"TANDEM_TIMEZONE: '{self.timezone}' is no time zone; use a name "
+                                "like Europe/Berlin or UTC.") from None
         try:
             check_key_name(self.origin, "log origin")
         except KeyNameError as error:
@@ -84,6 +91,7 @@ class Settings:
             statement_timeout=number("TANDEM_DB_STATEMENT_TIMEOUT", "10", 0.1),
             max_body_bytes=int(number("TANDEM_MAX_BODY_BYTES", "1048576", 1024)),
             ready_max_lag=int(number("TANDEM_READY_MAX_LAG", "1000")),
+            timezone=env.get("TANDEM_TIMEZONE", "").strip() or "Europe/Berlin",
         )
 
     @property

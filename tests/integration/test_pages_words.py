@@ -108,3 +108,37 @@ def test_an_error_page_speaks_german(pages: Pages) -> None:
     bad = pages.client(DE).get(f"/initiatives/{K}?as_of=gestern")
     assert bad.status_code == 422
     assert bad.context["message"].startswith("„gestern“ ist kein Datum und keine Uhrzeit")
+
+
+def test_a_german_form_reads_a_decimal_comma_and_a_berlin_time(pages: Pages) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    typed = (pages.tandem.read.now() - timedelta(days=1)).astimezone(berlin).replace(
+        second=0, microsecond=0)
+    client = pages.client(DE)
+    form = client.get(f"/initiatives/{K}/record/measurement")
+    response = client.post(f"/initiatives/{K}/record/measurement", data={
+        "csrf": form.context["csrf"], "criterion": "ordering-stability", "value": "4,3",
+        "note": "zeitzone", "effective_at": typed.strftime("%Y-%m-%dT%H:%M")},
+        follow_redirects=False)
+    assert response.status_code == 303, response.text
+    found = [e for e in pages.tandem.read.timeline(initiative=K, types=["MeasurementRecorded"],
+                                                   limit=1000) if e["data"]["note"] == "zeitzone"]
+    assert found[0]["data"]["value"] == 4.3
+    assert found[0]["effective_at"].startswith(
+        typed.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M"))
+    timeline = client.get(f"/initiatives/{K}/timeline")
+    shown = typed.strftime("%d.%m.%Y %H:%M")
+    assert f"{shown} {'MESZ' if typed.dst() else 'MEZ'}" in timeline.text
+    assert 'datetime="' + typed.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:00Z") \
+        in timeline.text
+
+
+def test_no_time_attribute_carries_microseconds(pages: Pages) -> None:
+    for url in (f"/initiatives/{K}", f"/initiatives/{K}/timeline", "/people/kathi/timeline"):
+        text = pages.client(EN).get(url).text
+        values = re.findall(r'datetime="([^"]+)"', text)
+        assert values
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?", v) for v in values), values

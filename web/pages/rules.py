@@ -16,8 +16,7 @@ from projections.queries import ReadModels
 from web.auth import Principal
 from web.i18n import gettext as _
 from web.links import local
-from web.pages.render import show
-from web.params import moment
+from web.pages.render import moment, show
 
 router = APIRouter(include_in_schema=False)
 
