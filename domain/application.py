@@ -26,7 +26,7 @@ from eventsourcing.utils import strtobool
 from domain import values as v
 from domain.criteria import COMPARISONS
 from domain.directory import Person, Unit
-from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, said
 from domain.initiative import Initiative
 from domain.membership import VISIBILITIES
 from domain.requests import AlreadyRecorded, Request, RequestLog, UncertainOutcome
@@ -69,11 +69,13 @@ class _Directory:
                 if cache is not None:
                     cache[pid] = person
             if person is None:
-                raise RuleViolation("registered-people", f"'{pid}' is not registered.")
+                raise RuleViolation("registered-people", "'%(person)s' is not registered.",
+                                    person=pid)
             if not person.active_at(at):
                 raise RuleViolation(
                     "registered-people",
-                    f"'{pid}' was deactivated on {person.deactivated_at:%Y-%m-%d}.",
+                    "'%(person)s' was deactivated on %(date)s.", person=pid,
+                    date=f"{person.deactivated_at:%Y-%m-%d}",
                 )
             found[pid] = person
         return found
@@ -181,7 +183,8 @@ class TandemApplication(Application[Any]):
         try:
             return self.save(aggregate)
         except IntegrityError:
-            raise Conflict(f"A {what} '{key}' already exists.") from None
+            raise Conflict("A %(what)s '%(key)s' already exists.", what=said(what),
+                           key=key) from None
 
     def _change(
         self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
@@ -190,14 +193,16 @@ class TandemApplication(Application[Any]):
         for attempt in range(ATTEMPTS):
             aggregate = self.find(cls, aggregate_id)
             if aggregate is None:
-                raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
+                raise NotFound("There is no %(what)s '%(key)s'.", rule="known-references",
+                               what=said(what), key=key)
             command(aggregate)
             try:
                 return self.save(aggregate)
             except IntegrityError:
                 # jittered backoff, so that writers who collided do not collide again at once
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
-        raise Conflict(f"The {what} '{key}' kept changing concurrently; try again.")
+        raise Conflict("The %(what)s '%(key)s' kept changing concurrently; try again.",
+                       what=said(what), key=key)
 
     @contextmanager
     def batch(self, initiative: str) -> Iterator[list[Recording[Any]]]:
@@ -209,7 +214,7 @@ class TandemApplication(Application[Any]):
         iid = v.slug(initiative, "initiative")
         aggregate = self.find(Initiative, Initiative.id_for(iid))
         if aggregate is None:
-            raise NotFound(f"There is no initiative '{iid}'.", rule="known-references")
+            raise NotFound("There is no initiative '%(key)s'.", rule="known-references", key=iid)
         recordings: list[Recording[Any]] = []
         self._batches.current = (iid, aggregate)
         self._batches.people = {}  # people read once per batch: one unit of work
@@ -221,7 +226,8 @@ class TandemApplication(Application[Any]):
         try:
             recordings.extend(self.save(aggregate))
         except IntegrityError:
-            raise Conflict(f"The initiative '{iid}' changed concurrently; try again.") from None
+            raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
+                           key=iid) from None
 
     def _in_initiative(
         self, initiative: str, actor: str, command: Callable[[Initiative, datetime], None],
@@ -255,7 +261,7 @@ class TandemApplication(Application[Any]):
     def _unit(self, unit: str, field: str = "unit") -> str:
         key = v.slug(unit, field)
         if self.find(Unit, Unit.id_for(key)) is None:
-            raise NotFound(f"There is no unit '{key}'.", rule="known-references")
+            raise NotFound("There is no unit '%(key)s'.", rule="known-references", key=key)
         return key
 
     # -- the directory -------------------------------------------------------------------------
@@ -307,7 +313,7 @@ class TandemApplication(Application[Any]):
 
         def deactivate(p: Person, now: datetime) -> None:
             if p.deactivated_at is not None:
-                raise Conflict(f"'{p.slug}' is already deactivated.")
+                raise Conflict("'%(person)s' is already deactivated.", person=p.slug)
             p.trigger_event(Person.PersonDeactivated, timestamp=now, reason=reason, actor=actor,
                             effective_at=v.effective(effective_at, now))
         return self._in_person(person, deactivate)
@@ -319,7 +325,8 @@ class TandemApplication(Application[Any]):
 
         def issue(p: Person, now: datetime) -> None:
             if not p.active_at(now):
-                raise RuleViolation("registered-people", f"'{p.slug}' is deactivated.")
+                raise RuleViolation("registered-people", "'%(person)s' is deactivated.",
+                                    person=p.slug)
             p.trigger_event(Person.TokenIssued, timestamp=now, token_id=token_id,
                             token_hash=token_digest(token), actor=actor, effective_at=now)
         return token, self._in_person(person, issue)
@@ -332,7 +339,8 @@ class TandemApplication(Application[Any]):
 
         def revoke(p: Person, now: datetime) -> None:
             if token_id not in p.tokens:
-                raise NotFound(f"'{p.slug}' holds no token '{token_id}' (or it was revoked).")
+                raise NotFound("'%(person)s' holds no token '%(token)s' (or it was revoked).",
+                               person=p.slug, token=token_id)
             p.trigger_event(Person.TokenRevoked, timestamp=now, token_id=token_id,
                             reason=reason, actor=actor, effective_at=now)
         return self._in_person(person, revoke)
@@ -352,7 +360,7 @@ class TandemApplication(Application[Any]):
         when = v.effective(effective_at, now)
         self.people.require([sponsor, *path], when, "escalation_path")
         if self.find(Initiative, Initiative.id_for(key)) is not None:
-            raise Conflict(f"An initiative '{key}' already exists.")
+            raise Conflict("An initiative '%(key)s' already exists.", key=key)
         if visibility not in VISIBILITIES:
             raise InvalidInput("Visibility is 'open' or 'members'.", field="visibility")
         created = Initiative.open(

@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from domain.errors import Conflict, Forbidden, InvalidInput, Message, NotFound, RuleViolation, said
 from domain.membership import Membership, People
 from domain.values import check_options, covers, entity_id
 
@@ -96,20 +96,22 @@ class Initiative(Aggregate, Membership):
 
     def _known(self, table: Mapping[str, Any], key: str | None, what: str) -> dict[str, Any]:
         if key is None or key not in table:
-            raise NotFound(
-                f"There is no {what} '{key}' in initiative '{self.slug}'.", rule="known-references"
-            )
+            raise NotFound("There is no %(what)s '%(key)s' in initiative '%(initiative)s'.",
+                           rule="known-references", what=said(what), key=key,
+                           initiative=self.slug)
         value: dict[str, Any] = table[key]
         return value
 
     @staticmethod
-    def _not_before(earlier: datetime, effective_at: datetime, what: str) -> None:
+    def _not_before(earlier: datetime, effective_at: datetime, what: Message) -> None:
         if effective_at < earlier:
-            raise RuleViolation("effective-order", f"{what} took effect on {earlier:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("effective-order", "%(what)s took effect on %(moment)s.",
+                                what=what, moment=f"{earlier:%Y-%m-%d %H:%M} UTC")
 
     def _unique(self, table: Mapping[str, Any], key: str, what: str) -> None:
         if key in table:
-            raise Conflict(f"A {what} '{key}' already exists in initiative '{self.slug}'.")
+            raise Conflict("A %(what)s '%(key)s' already exists in initiative '%(initiative)s'.",
+                           what=said(what), key=key, initiative=self.slug)
 
     # -- goal and success criteria -------------------------------------------------------------
 
@@ -123,12 +125,13 @@ class Initiative(Aggregate, Membership):
         if revision and not reason:
             raise RuleViolation("goal-revision-reason")
         if self.goal is not None and effective_at < self.goal["effective_at"]:
-            raise RuleViolation("effective-order", "The current goal took effect on "
-                                f"{self.goal['effective_at']:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("effective-order", "The current goal took effect on %(moment)s.",
+                                moment=f"{self.goal['effective_at']:%Y-%m-%d %H:%M} UTC")
         tandem = self.tandem_at(effective_at)
         if tandem and not set(tandem) <= set(agreed_by):
             missing = ", ".join(p for p in tandem if p not in agreed_by)
-            raise RuleViolation("goal-agreed-by-tandem", f"Missing agreement of: {missing}.")
+            raise RuleViolation("goal-agreed-by-tandem", "Missing agreement of: %(people)s.",
+                                people=missing)
         self._trigger(
             ev.GoalRevised if revision else ev.GoalSet, now, statement=statement,
             reason=reason, agreed_by=agreed_by, actor=actor, effective_at=effective_at,
@@ -161,7 +164,8 @@ class Initiative(Aggregate, Membership):
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
         if not state["active"] or effective_at < state["defined_at"]:
-            raise RuleViolation("criterion-active", f"'{criterion}' is not active then.")
+            raise RuleViolation("criterion-active", "'%(key)s' is not active then.",
+                                key=criterion)
 
     def revise_criterion(
         self, *, criterion: str, description: str, target: str, reason: str, actor: str,
@@ -209,7 +213,8 @@ class Initiative(Aggregate, Membership):
         for _start, end in self.spans(area, person, role):
             if end is None or end > effective_at:
                 raise RuleViolation(
-                    "single-assignment", f"{person} already holds {role} in '{area}'."
+                    "single-assignment", "%(person)s already holds %(role)s in '%(area)s'.",
+                    person=person, role=role, area=area
                 )
         if role == "A":
             for other, roles in self.assignments.get(area, {}).items():
@@ -217,7 +222,8 @@ class Initiative(Aggregate, Membership):
                     if other != person and (end is None or end > effective_at):
                         raise RuleViolation(
                             "one-accountable-per-area",
-                            f"{other} is Accountable for '{area}' from {start:%Y-%m-%d}.",
+                            "%(person)s is Accountable for '%(area)s' from %(date)s.",
+                            person=other, area=area, date=f"{start:%Y-%m-%d}",
                         )
         self._trigger(
             ev.ResponsibilityAssigned, now, area=area, person=person, role=role, actor=actor,
@@ -234,7 +240,8 @@ class Initiative(Aggregate, Membership):
             if s[1] is None and s[0] <= effective_at
         ]
         if not held:
-            raise RuleViolation("release-held-role", f"{person} does not hold {role} in '{area}'.")
+            raise RuleViolation("release-held-role", "%(person)s does not hold %(role)s in '%(area)s'.",
+                                person=person, role=role, area=area)
         self._trigger(
             ev.ResponsibilityReleased, now, area=area, person=person, role=role, reason=reason,
             actor=actor, effective_at=effective_at,
@@ -247,14 +254,15 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         self.require_lead(actor, now)
         if len(people) != 2:
-            raise RuleViolation("tandem-two-units", f"Named: {len(people)} people.")
+            raise RuleViolation("tandem-two-units", "Named: %(n)s people.", n=len(people))
         found = directory.require(people, effective_at, "people")
         if found[people[0]].unit_at(effective_at) == found[people[1]].unit_at(effective_at):
             raise RuleViolation("tandem-two-units", "Both are in the same unit.")
         for start, end, partners in self.tandems:
             if end is None or end > effective_at:
                 raise RuleViolation(
-                    "one-tandem", f"{' and '.join(partners)} lead from {start:%Y-%m-%d}."
+                    "one-tandem", "%(people)s lead from %(date)s.", people=", ".join(partners),
+                    date=f"{start:%Y-%m-%d}"
                 )
         self._trigger(ev.TandemFormed, now, people=people, actor=actor, effective_at=effective_at)
 
@@ -292,7 +300,7 @@ class Initiative(Aggregate, Membership):
     def _check_grantor(self, actor: str) -> None:
         """Leadership backs the working level: only the sponsor and the escalation path."""
         if actor != self.sponsor and actor not in self.escalation_path:
-            raise RuleViolation("mandate-grantor", f"{actor} is neither.")
+            raise RuleViolation("mandate-grantor", "%(person)s is neither.", person=actor)
 
     def revoke_mandate(
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
@@ -303,7 +311,7 @@ class Initiative(Aggregate, Membership):
         if parent is None or actor != parent["person"]:  # a delegator takes back what it gave
             self._check_grantor(actor)
         if state["end"] is not None or effective_at < state["start"]:
-            raise RuleViolation("mandate-in-force", f"'{mandate}' is not in force then.")
+            raise RuleViolation("mandate-in-force", "'%(key)s' is not in force then.", key=mandate)
         self._trigger(
             ev.MandateRevoked, now, mandate=mandate, reason=reason, actor=actor,
             effective_at=effective_at,
@@ -341,24 +349,28 @@ class Initiative(Aggregate, Membership):
         if proposal is not None:
             answered = self._known(self.proposals, proposal, "proposal")["answered_by"]
             if answered and answered != supersedes:
-                raise RuleViolation("proposal-open", f"'{proposal}' was answered by '{answered}'.")
+                raise RuleViolation("proposal-open", "'%(key)s' was answered by '%(answer)s'.",
+                                    key=proposal, answer=answered)
             self._not_before(self.proposals[proposal]["proposed_at"], effective_at,
-                             f"proposal '{proposal}'")
+                             said("proposal '%(key)s'", key=proposal))
             options = options or self.proposals[proposal]["options"]
         if escalation is not None:
             state = self._known(self.escalations, escalation, "escalation")
             if not state["open"]:
-                raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
-            self._not_before(state["raised_at"], effective_at, f"escalation '{escalation}'")
+                raise RuleViolation("escalation-open", "'%(key)s' is resolved.", key=escalation)
+            self._not_before(state["raised_at"], effective_at,
+                             said("escalation '%(key)s'", key=escalation))
             options = options or state["options"]
         keys = [o["key"] for o in options]
         if len(keys) < 2 or len(set(keys)) != len(keys) or option not in keys:
             raise RuleViolation(
-                "decision-options", f"Considered: {', '.join(keys) or 'none'}; chosen: {option}."
+                "decision-options", "Considered: %(keys)s; chosen: %(option)s.",
+                keys=", ".join(keys) or "—", option=option
             )
         if supersedes is not None:
             state = self._supersedable(supersedes) if imported else self._in_force(supersedes)
-            self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
+            self._not_before(state["effective_at"], effective_at,
+                             said("decision '%(key)s'", key=supersedes))
         try:
             basis = self._basis(scope, decided_by, escalation, mandate, effective_at, amount)
         except RuleViolation:
@@ -450,7 +462,8 @@ class Initiative(Aggregate, Membership):
             if problem is not None and problem[0] != "decision-basis":
                 raise RuleViolation(*problem)
         raise RuleViolation(
-            "decision-basis", f"No mandate covers '{scope}' for {', '.join(deciders)}."
+            "decision-basis", "No mandate covers '%(scope)s' for %(people)s.", scope=scope,
+            people=", ".join(deciders)
         )
 
     def _in_force(self, decision: str) -> dict[str, Any]:
@@ -459,12 +472,13 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.decisions, decision, "decision")
         if state["status"] != "in_force":
             status = {"in_force": "in force", "pending": "awaiting its deciders' confirmation"}
-            raise RuleViolation("decision-in-force",
-                                f"'{decision}' is {status.get(state['status'], state['status'])}.")
+            now_is = status.get(state["status"], state["status"])
+            raise RuleViolation("decision-in-force", "'%(key)s' is %(status)s.", key=decision,
+                                status=said(now_is))
         if state["superseding"]:
             raise RuleViolation("decision-in-force",
-                                f"'{decision}' is being superseded by '{state['superseding']}', "
-                                "which awaits its deciders' confirmation.")
+                                "'%(key)s' is being superseded by '%(other)s', which awaits its "
+                                "deciders' confirmation.", key=decision, other=state["superseding"])
         return state
 
     def _supersedable(self, decision: str) -> dict[str, Any]:
@@ -496,7 +510,8 @@ class Initiative(Aggregate, Membership):
         state = self._in_force(decision)
         if actor not in state["decided_by"]:
             self.require_lead(actor, now)
-        self._not_before(state["effective_at"], effective_at, f"decision '{decision}'")
+        self._not_before(state["effective_at"], effective_at,
+                         said("decision '%(key)s'", key=decision))
         self._trigger(
             ev.DecisionRevoked, now, decision=decision, reason=reason, actor=actor,
             effective_at=effective_at,
@@ -526,14 +541,15 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.escalations, escalation, "escalation")
         if not state["open"]:
-            raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
+            raise RuleViolation("escalation-open", "'%(key)s' is resolved.", key=escalation)
         level = int(state["level"])
         if level >= len(self.escalation_path):
             raise RuleViolation(
-                "escalation-path", f"'{escalation}' is at the top level ({level})."
+                "escalation-path", "'%(key)s' is at the top level (%(level)s).", key=escalation,
+                level=level
             )
         self._not_before(state["level_since"], effective_at,
-                         f"escalation '{escalation}' at level {level}")
+                         said("escalation '%(key)s' at level %(level)s", key=escalation, level=level))
         interval: timedelta = state["due_at"] - state["level_since"]
         self._trigger(
             ev.EscalationForwarded, now, escalation=escalation, level=level + 1,
@@ -571,10 +587,11 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
-            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+            raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
+                            person=state["to"])
         if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
-            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted, refused or "
-                                "not started.")
+            raise RuleViolation("handoff-open", "'%(key)s' is already accepted, refused or not started.",
+                                key=handoff)
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
 
     def report_status(

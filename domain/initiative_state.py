@@ -51,7 +51,8 @@ class InitiativeState:
 
     def _ensure_open(self) -> None:
         if self.closed:
-            raise RuleViolation("initiative-open", f"'{self.slug}' is closed.")
+            raise RuleViolation("initiative-open", "'%(initiative)s' is closed.",
+                                initiative=self.slug)
 
     def spans(self, area: str, person: str, role: str) -> list[list[Any]]:
         return self.assignments.setdefault(area, {}).setdefault(person, {}).setdefault(role, [])

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projections.db import Storage
 from projections.ledger.notes import (
@@ -51,8 +52,14 @@ class Settings:
     trust_proxy: bool = False
     witnesses: tuple[str, ...] = ()
     recording_skew_seconds: float = 300.0
+    timezone: str = "Europe/Berlin"
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"TANDEM_TIMEZONE: '{self.timezone}' is no time zone; use a name "
+                                "like Europe/Berlin or UTC.") from None
         try:
             check_key_name(self.origin, "log origin")
         except KeyNameError as error:
@@ -103,6 +110,7 @@ class Settings:
             notice_attempts=int(number("TANDEM_NOTICE_ATTEMPTS", "5", 1)),
             notice_backoff_seconds=number("TANDEM_NOTICE_BACKOFF_SECONDS", "60"),
             notice_timeout_seconds=number("TANDEM_NOTICE_TIMEOUT_SECONDS", "10", 0.1),
+            timezone=env.get("TANDEM_TIMEZONE", "").strip() or "Europe/Berlin",
         )
 
     @property

@@ -241,7 +241,8 @@ class Tandem:
         entry = self.read.entry(position)
         if entry["initiative"] is None:
             raise Forbidden("confirmation-by-named",
-                            f"The entry at position {position} does not name {actor}.")
+                            "The entry at position %(position)s does not name %(person)s.",
+                            position=position, person=actor)
         if reason is None:
             return self.record(self.app.confirm_entry, actor=actor,
                                initiative=entry["initiative"], entry=entry["version"],

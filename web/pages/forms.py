@@ -12,7 +12,7 @@ from urllib.parse import quote
 from eventsourcing.persistence import Recording
 
 from domain.application import TandemApplication
-from web.i18n import N_
+from web.i18n import N_, form_number, form_time
 
 Values = Mapping[str, str]
 
@@ -264,6 +264,8 @@ def command_values(form: Form, submitted: Values) -> dict[str, Any]:
                 values[f.name] = options(raw)
         elif f.kind == "lines":
             values[f.name] = lines(raw)
+        elif f.kind in ("datetime", "number") and raw:
+            values[f.name] = form_time(raw) if f.kind == "datetime" else form_number(raw)
         elif raw or f.required:
             values[f.name] = raw
     return values

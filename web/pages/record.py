@@ -85,7 +85,8 @@ def _guard(request: Request, iid: str, kind: str) -> tuple[Any, Any, Form | None
         writers = {m["person"] for m in read.members(iid)["members"]
                    if m["role"] in ("lead", "member")}
         if user.person not in writers:
-            raise Forbidden("initiative-membership", f"{user.person} is not a member of '{iid}'.")
+            raise Forbidden("initiative-membership", "%(person)s is not a member of '%(initiative)s'.",
+                            person=user.person, initiative=iid)
     except DomainError as error:
         return user, session, form, failure(request, error, user, session)
     return user, session, form, None

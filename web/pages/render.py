@@ -4,6 +4,7 @@ a page answers a failure (its status from `web.errors`, its message in the reade
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,12 +19,13 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from domain.event_types import UnknownEventType, named
 from projections.members import Visibility
 from projections.queries import ReadModels
-from web import i18n
+from web import i18n, params
 from web.auth import Principal
 from web.errors import status_of
 from web.i18n import gettext as _
 from web.pages.session import Session, Sessions, principal_of, session_secret
 from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.pages.words import FILTERS, Names
 from web.security import over_https
 from web.system import Tandem
 
@@ -37,12 +39,18 @@ def environment() -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        day=i18n.day, day_long=i18n.day_long, when=i18n.when, num=i18n.number,
+        day=i18n.day, day_long=i18n.day_long, when=i18n.when, num=i18n.number, iso=i18n.iso,
         event_label=event_label,
         raci=lambda r: label(RACI, r), status=lambda s: label(STATUS, s),
         basis=lambda k: label(BASIS, k), q=lambda s: quote(str(s), safe=""),
     )
+    env.filters.update(FILTERS)
     return env
+
+
+def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | None:
+    """A time a page is asked for (`as_of=2026-10-01`), read in the site's time zone."""
+    return params.moment(value, field, end_of_day=end_of_day, zone=i18n.zone())
 
 
 def label(labels: dict[str, str], key: object) -> str:
@@ -81,6 +89,7 @@ def language(request: Request) -> str:
     chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANG_COOKIE)
     lang = i18n.negotiate(chosen, request.headers.get("accept-language"))
     i18n.use(lang)
+    i18n.use_zone(pages(request).tandem.settings.timezone)
     request.state.lang = lang
     return lang
 
@@ -104,6 +113,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
         "here": here(request), "can_write": bool(user and user.can_write),
         "waiting": waiting_count(request, user),
+        "names": Names(pages(request).tandem.read if user else None),
     }
     return pages(request).templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status)

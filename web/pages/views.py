@@ -13,7 +13,7 @@ from domain import events as ev
 from domain.directory import Person, Unit
 from domain.event_types import EventClass
 from projections.queries import ReadModels
-from web.i18n import N_
+from web.i18n import N_, local_day
 from web.links import link_for
 
 EVENT_LABELS: dict[EventClass, str] = {
@@ -84,7 +84,7 @@ def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]
     key = "effective_at" if order == "effective" else "recorded_at"
     groups: list[dict[str, Any]] = []
     for entry in entries:
-        day = entry[key][:10]
+        day = local_day(entry[key])
         if not groups or groups[-1]["day"] != day:
             groups.append({"day": day, "entries": []})
         groups[-1]["entries"].append({**entry, "link": link_for(entry)})
