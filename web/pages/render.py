@@ -23,8 +23,9 @@ from web import i18n, params
 from web.auth import Principal
 from web.errors import status_of
 from web.i18n import gettext as _
+from web.links import link_for
 from web.pages.session import Session, Sessions, principal_of, session_secret
-from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS
+from web.pages.views import BASIS, EVENT_LABELS, RACI, STATUS, entry_name
 from web.pages.words import FILTERS, Names
 from web.security import over_https
 from web.system import Tandem
@@ -114,6 +115,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "here": here(request), "can_write": bool(user and user.can_write),
         "waiting": waiting_count(request, user),
         "names": Names(pages(request).tandem.read if user else None),
+        "recorded": recorded_entry(request, user),
     }
     return pages(request).templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status)
@@ -125,6 +127,23 @@ def waiting_count(request: Request, user: Principal | None) -> int:
         return 0
     read = pages(request).tandem.read
     return len(read.waiting_for(user.person, read.visibility(user.person, user.role)))
+
+
+def recorded_entry(request: Request, user: Principal | None) -> dict[str, str] | None:
+    """The entry a form just recorded (`?recorded=POSITION`), for the confirmation shown on
+    the page it lands on: its kind, its name and its page (nothing the reader may not read)."""
+    position = request.query_params.get("recorded", "")
+    if user is None or not position.isdigit() or len(position) > 18:
+        return None
+    read = pages(request).tandem.read
+    try:
+        entry = read.event(int(position))
+        if entry["initiative"] is not None:
+            read.visibility(user.person, user.role).require(entry["initiative"])
+    except DomainError:
+        return None
+    return {"label": event_label(entry["type"]), "name": entry_name(entry["data"]),
+            "link": link_for(entry) or ""}
 
 
 def to_login(request: Request) -> Response:

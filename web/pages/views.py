@@ -147,3 +147,15 @@ def decision_chain(read: ReadModels, initiative: str,
 def mandates_of(states: Iterable[dict[str, Any]], person: str) -> list[dict[str, Any]]:
     return [{**m, "initiative": s["initiative"], "title": s["title"]}
             for s in states for m in s["mandates"].values() if m["person"] == person]
+
+
+NAMED_BY = ("title", "question", "topic", "description", "statement", "summary", "item",
+            "outcome", "criterion", "mandate", "person")
+
+
+def entry_name(data: dict[str, Any]) -> str:
+    """What an entry is called, in the words its recorder gave it."""
+    for name in NAMED_BY:
+        if data.get(name):
+            return str(data[name])
+    return ""
