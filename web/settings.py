@@ -62,6 +62,7 @@ class Settings:
     statement_timeout: float = 10.0
     max_body_bytes: int = 1_048_576
     ready_max_lag: int = 1000
+    development: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -84,6 +85,7 @@ class Settings:
             statement_timeout=number("TANDEM_DB_STATEMENT_TIMEOUT", "10", 0.1),
             max_body_bytes=int(number("TANDEM_MAX_BODY_BYTES", "1048576", 1024)),
             ready_max_lag=int(number("TANDEM_READY_MAX_LAG", "1000")),
+            development=_flag(env.get("TANDEM_DEVELOPMENT", "")),
         )
 
     @property
