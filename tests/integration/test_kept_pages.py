@@ -1,6 +1,6 @@
-"""Pages kept by log head, on SQLite and PostgreSQL, with two workers on one database (two
-Tandem systems, each with its own application and its own kept pages): a kept page is never
-shown to a reader who may not see it, never outlives a write made by either worker, carries
+"""Pages and API reads kept by log head, on SQLite and PostgreSQL, with two workers on one
+database (two Tandem systems, each with its own application and its own kept pages): a kept
+page or read is never shown to a reader who may not see it, never outlives a write made by either worker, carries
 only its own reader's name, CSRF token and count, and a matching `If-None-Match` is a 304
 that renders nothing.
 """
@@ -169,3 +169,40 @@ def test_a_kept_page_carries_only_its_own_readers_name_token_and_count(
     assert waiting and re.search(rf'class="count">\({waiting}\)', pages["jonas"])
     assert 'class="count"' not in pages["kathi"]
     assert "Jonas <small>" not in pages["kathi"] and "Kathi <small>" not in pages["jonas"]
+
+
+# -- the API's reads ---------------------------------------------------------------------------
+
+def api_get(workers: Workers, worker: int, person: str, path: str,
+            headers: dict[str, str] | None = None) -> Any:
+    with TestClient(workers.apps[worker]) as client:
+        return client.get(path, headers={**auth(workers.tokens[person]), **(headers or {})})
+
+
+def test_a_kept_api_read_is_never_given_to_a_reader_who_may_not_see_it(workers: Workers) -> None:
+    for _ in range(2):
+        assert api_get(workers, 0, "mia", "/api/initiatives/portal").status_code == 200
+        answer = api_get(workers, 0, "nora", "/api/initiatives/portal")
+        assert answer.status_code == 403 and answer.json()["rule"] == "initiative-visibility"
+        listed = [i["initiative"] for i in
+                  api_get(workers, 0, "nora", "/api/initiatives").json()["initiatives"]]
+        assert "portal" not in listed
+        assert "Secret choice" not in api_get(workers, 0, "nora", "/api/events").text
+        assert "Secret choice" in api_get(workers, 0, "mia", "/api/events").text
+    tag = api_get(workers, 0, "mia", "/api/events").headers["etag"]
+    assert api_get(workers, 0, "mia", "/api/events", {"If-None-Match": tag}).status_code == 304
+    assert api_get(workers, 0, "nora", "/api/events", {"If-None-Match": tag}).status_code == 200
+
+
+def test_a_kept_api_read_follows_a_write_on_the_other_worker(workers: Workers) -> None:
+    path = "/api/initiatives/open/timeline"
+    first = api_get(workers, 0, "kathi", path)
+    tag = first.headers["etag"]
+    assert api_get(workers, 0, "kathi", path, {"If-None-Match": tag}).status_code == 304
+    assert api_get(workers, 0, "kathi", path).text == first.text
+    workers.second.record(workers.second.app.take_decision, actor="kathi", initiative="open",
+                          decision="late", scope="late", title="Written elsewhere",
+                          option="a", rationale="r", decided_by=["kathi"], options=OPTIONS)
+    again = api_get(workers, 0, "kathi", path, {"If-None-Match": tag})
+    assert again.status_code == 200 and "Written elsewhere" in again.text
+    assert again.headers["etag"] != tag

@@ -18,6 +18,7 @@ from web.api import (
     handoffs,
     health,
     initiatives,
+    kept,
     members,
     responsibilities,
 )
@@ -31,3 +32,6 @@ def install(app: FastAPI) -> None:
     handlers.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    tandem = app.state.tandem
+    app.add_middleware(kept.KeptReads, head=tandem.runner.positions,
+                       minute=lambda: tandem.read.now().strftime("%Y-%m-%dT%H:%M"))
