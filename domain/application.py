@@ -18,7 +18,12 @@ from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
 from eventsourcing.utils import strtobool
@@ -82,26 +87,99 @@ class _Directory:
 
 
 class _Repository(Repository[Any]):
-    """The library's repository, copying a cached aggregate under a lock per aggregate.
+    """The library's repository, whose cached aggregates are never deep-copied per command.
 
-    The library fast-forwards a cached aggregate under a lock but deep-copies it outside that
-    lock, so one thread could copy an aggregate while another fast-forwards it ("dictionary
-    changed size during iteration"). Here fast-forward and copy happen under one lock.
+    A cached aggregate, once handed out, is shared: readers (the people an initiative's
+    command names, the signed-in person) read it without a copy, so it must never change
+    under them. It changes only in two ways, both under its own lock:
+
+    - an initiative's command changes the cached initiative itself (only commands, holding
+      that lock, read an initiative from the cache), and a command that fails after changing
+      it (refused halfway, a conflict, a failed save) evicts it, so that the next command
+      reads it from the store again (discard on failure);
+    - any other aggregate (a person, a unit) is changed on a copy, which replaces the cached
+      one once saved (copy on write); so is an aggregate that another process moved on
+      (fast-forwarded on a copy).
     """
 
-    STRIPES = 64
+    IN_PLACE: tuple[type[Aggregate], ...] = (Initiative,)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+        self._locks: dict[Any, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
+
+    def lock(self, aggregate_id: Any) -> threading.RLock:
+        """The lock under which an aggregate is fast-forwarded, and changed by a command."""
+        with self._locks_lock:
+            found = self._locks.get(aggregate_id)
+            if found is None:
+                found = self._locks[aggregate_id] = threading.RLock()
+            return found
 
     def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        copy = kwargs.pop("deepcopy_from_cache", True) and self.deepcopy_from_cache
-        if version is not None or not self.cache or not copy:
-            return super().get(aggregate_id, version=version, deepcopy_from_cache=copy, **kwargs)
-        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
-            cached = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
-            return deepcopy(cached)
+        kwargs.pop("deepcopy_from_cache", None)
+        if version is not None or not self.cache:
+            return super().get(aggregate_id, version=version, deepcopy_from_cache=False,
+                               **kwargs)
+        with self.lock(aggregate_id):
+            return self._current(aggregate_id)
+
+    def _current(self, aggregate_id: Any) -> Any:
+        cache = self.cache
+        assert cache is not None  # noqa: S101 - only called with a cache
+        try:
+            cached = cache.get(aggregate_id)
+        except KeyError:
+            found: Any = self._reconstruct_aggregate(
+                aggregate_id, None, project_aggregate)  # type: ignore[arg-type]
+            cache.put(aggregate_id, found)
+            return found
+        if not self.fastforward:
+            return cached
+        newer = list(self.event_store.get(originator_id=aggregate_id, gt=cached.version))
+        if not newer:
+            return cached
+        moved = project_aggregate(deepcopy(cached), newer)  # never change what others hold
+        cache.put(aggregate_id, moved)
+        return moved
+
+    @contextmanager
+    def changing(self, aggregate_id: Any) -> Iterator[Callable[[Any], Any]]:
+        """Hold the aggregate's lock while a command changes it and saves: gives the aggregate
+        to change (the cached one itself, or a copy of it), and afterwards keeps the saved
+        aggregate in the cache, or evicts one a failed command left changed."""
+        with self.lock(aggregate_id):
+            handed: list[tuple[Any, Any, int]] = []
+
+            def work(found: Any) -> Any:
+                mine = found if isinstance(found, self.IN_PLACE) else deepcopy(found)
+                handed.append((found, mine, found.version))
+                return mine
+
+            try:
+                yield work
+            except BaseException:
+                if handed and self.cache is not None:
+                    found, mine, version = handed[-1]
+                    if mine is found and (mine.version != version or mine.pending_events):
+                        self._evict(aggregate_id)
+                raise
+            if handed and self.cache is not None:
+                found, mine, version = handed[-1]
+                if mine is not found and mine.version != version:
+                    self.cache.put(aggregate_id, mine)
+
+    def evict(self, aggregate_id: Any) -> None:
+        with self.lock(aggregate_id):
+            self._evict(aggregate_id)
+
+    def _evict(self, aggregate_id: Any) -> None:
+        if self.cache is not None:
+            try:
+                self.cache.get(aggregate_id, evict=True)
+            except KeyError:
+                pass
 
 
 class TandemApplication(Application[Any]):
@@ -186,18 +264,26 @@ class TandemApplication(Application[Any]):
             raise Conflict("A %(what)s '%(key)s' already exists.", what=said(what),
                            key=key) from None
 
+    @property
+    def _aggregates(self) -> _Repository:
+        found = self.repository
+        assert isinstance(found, _Repository)  # noqa: S101 - made by construct_repository
+        return found
+
     def _change(
         self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
     ) -> list[Recording[Any]]:
-        """Load, apply the command, save; retry when another writer got there first."""
+        """Load, apply the command, save; retry when another writer got there first. The
+        aggregate is not copied for the command (see `_Repository`)."""
         for attempt in range(ATTEMPTS):
-            aggregate = self.find(cls, aggregate_id)
-            if aggregate is None:
-                raise NotFound("There is no %(what)s '%(key)s'.", rule="known-references",
-                               what=said(what), key=key)
-            command(aggregate)
             try:
-                return self.save(aggregate)
+                with self._aggregates.changing(aggregate_id) as work:
+                    found = self.find(cls, aggregate_id)
+                    if found is None:
+                        raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
+                    aggregate = work(found)
+                    command(aggregate)
+                    return self.save(aggregate)
             except IntegrityError:
                 # jittered backoff, so that writers who collided do not collide again at once
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
@@ -212,22 +298,25 @@ class TandemApplication(Application[Any]):
         events are saved together when the block ends, and nothing is saved if it raises.
         """
         iid = v.slug(initiative, "initiative")
-        aggregate = self.find(Initiative, Initiative.id_for(iid))
-        if aggregate is None:
-            raise NotFound("There is no initiative '%(key)s'.", rule="known-references", key=iid)
-        recordings: list[Recording[Any]] = []
-        self._batches.current = (iid, aggregate)
-        self._batches.people = {}  # people read once per batch: one unit of work
-        try:
-            yield recordings
-        finally:
-            self._batches.current = None
-            self._batches.people = None
-        try:
-            recordings.extend(self.save(aggregate))
-        except IntegrityError:
-            raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
-                           key=iid) from None
+        with self._aggregates.changing(Initiative.id_for(iid)) as work:
+            found = self.find(Initiative, Initiative.id_for(iid))
+            if found is None:
+                raise NotFound("There is no initiative '%(key)s'.", rule="known-references",
+                               key=iid)
+            aggregate = work(found)
+            recordings: list[Recording[Any]] = []
+            self._batches.current = (iid, aggregate)
+            self._batches.people = {}  # people read once per batch: one unit of work
+            try:
+                yield recordings
+            finally:
+                self._batches.current = None
+                self._batches.people = None
+            try:
+                recordings.extend(self.save(aggregate))
+            except IntegrityError:
+                raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
+                               key=iid) from None
 
     def _in_initiative(
         self, initiative: str, actor: str, command: Callable[[Initiative, datetime], None],

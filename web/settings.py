@@ -79,6 +79,7 @@ class Settings:
     notice_attempts: int = 5
     notice_backoff_seconds: float = 60.0
     notice_timeout_seconds: float = 10.0
+    development: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -111,6 +112,7 @@ class Settings:
             notice_backoff_seconds=number("TANDEM_NOTICE_BACKOFF_SECONDS", "60"),
             notice_timeout_seconds=number("TANDEM_NOTICE_TIMEOUT_SECONDS", "10", 0.1),
             timezone=env.get("TANDEM_TIMEZONE", "").strip() or "Europe/Berlin",
+            development=_flag(env.get("TANDEM_DEVELOPMENT", "")),
         )
 
     @property

@@ -18,6 +18,7 @@ from web.api import (
     handoffs,
     health,
     initiatives,
+    kept,
     members,
     notices,
     portfolio,
@@ -36,3 +37,6 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     for router in (notices.router, notices.people, notices.feeds):
         app.include_router(router)
+    tandem = app.state.tandem
+    app.add_middleware(kept.KeptReads, head=tandem.runner.positions,
+                       minute=lambda: tandem.read.now().strftime("%Y-%m-%dT%H:%M"))
