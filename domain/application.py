@@ -280,7 +280,8 @@ class TandemApplication(Application[Any]):
                 with self._aggregates.changing(aggregate_id) as work:
                     found = self.find(cls, aggregate_id)
                     if found is None:
-                        raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
+                        raise NotFound("There is no %(what)s '%(key)s'.",
+                                       rule="known-references", what=said(what), key=key)
                     aggregate = work(found)
                     command(aggregate)
                     return self.save(aggregate)

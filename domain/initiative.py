@@ -679,7 +679,7 @@ class Initiative(Aggregate, Membership):
             raise RuleViolation("handoff-answer", f"'{handoff}' was not accepted: refuse it "
                                 "instead.")
         self._not_before(state.get("answered_at") or state["started_at"], effective_at,
-                         f"handoff '{handoff}'")
+                         said("handoff '%(key)s'", key=handoff))
         self._trigger(
             ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
             handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,

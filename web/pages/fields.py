@@ -13,7 +13,7 @@ from typing import Any
 
 from domain import values as v
 from domain.errors import InvalidInput
-from web.i18n import N_
+from web.i18n import N_, form_time
 
 EMPTY = N_("This field must not be empty.")
 CHOOSE_ONE = N_("Choose at least one person.")
@@ -133,6 +133,7 @@ def command_values(fields: Iterable[Any], values: Mapping[str, Any], ctx: Contex
                 text = decimal(text, ctx.language)
                 _check(lambda t=text, n=f.name: v.number(t, n), f.name, fail)
             elif f.kind == "datetime":
+                text = form_time(text)  # typed in the site's time zone
                 _check(lambda t=text, n=f.name: v.parse_time(t, n), f.name, fail)
             kwargs[f.name] = text
     for f in fields:

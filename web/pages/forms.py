@@ -12,7 +12,7 @@ from urllib.parse import quote
 from eventsourcing.persistence import Recording
 
 from domain.application import TandemApplication
-from web.i18n import N_, form_number, form_time
+from web.i18n import N_
 
 Values = Mapping[str, str]
 
