@@ -853,8 +853,8 @@ def _measurable(comparison: object, target_value: object, target_unit: object, o
                                field="comparison")
         return None
     if comparison not in COMPARISONS:
-        raise InvalidInput(f"The comparison is one of {', '.join(COMPARISONS)}.",
-                           field="comparison")
+        raise InvalidInput("The comparison is one of %(choices)s.", field="comparison",
+                           choices=", ".join(COMPARISONS))
     if target_value in (None, ""):
         raise InvalidInput("A measurable target has a value.", field="target_value")
     dates = sorted({v.parse_time(d, "evaluation_dates")

@@ -158,8 +158,8 @@ class Initiative(Aggregate, Membership):
         found = people.require(owners, effective_at, "owners")
         units = sorted(found[p].unit_at(effective_at) or "" for p in owners)
         if units != sorted(self.units):
-            raise RuleViolation("criterion-owners", f"Owners' units: {', '.join(units)}; the "
-                                f"initiative's: {', '.join(self.units)}.")
+            raise RuleViolation("criterion-owners", "Owners' units: %(units)s; the initiative's: "
+                                "%(own)s.", units=", ".join(units), own=", ".join(self.units))
 
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
@@ -486,9 +486,12 @@ class Initiative(Aggregate, Membership):
         confirmation, and not superseded by another."""
         state = self._known(self.decisions, decision, "decision")
         if state["status"] not in ("in_force", "pending") or state["superseding"]:
-            raise RuleViolation("decision-in-force", f"'{decision}' is {state['status']}"
-                                + (f", superseded by '{state['superseding']}'"
-                                   if state["superseding"] else "") + ".")
+            if state["superseding"]:
+                raise RuleViolation("decision-in-force", "'%(key)s' is being superseded by "
+                                    "'%(other)s'.", key=decision, other=state["superseding"])
+            words = {"revoked": said("revoked"), "superseded": said("superseded")}
+            raise RuleViolation("decision-in-force", "'%(key)s' is %(status)s.", key=decision,
+                                status=words.get(state["status"], state["status"]))
         return state
 
     def mark_imported(
@@ -498,8 +501,9 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         for entry in entries:
             if entry not in self.proposals and entry not in self.decisions:
-                raise NotFound(f"There is no proposal or decision '{entry}' in initiative "
-                               f"'{self.slug}'.", rule="known-references")
+                raise NotFound("There is no proposal or decision '%(key)s' in initiative "
+                               "'%(initiative)s'.", rule="known-references", key=entry,
+                               initiative=self.slug)
         self._trigger(ev.RecordImported, now, source=source, sha256=sha256, format=format,
                       entries=entries, actor=actor, effective_at=effective_at)
 
@@ -633,27 +637,29 @@ class Initiative(Aggregate, Membership):
         parent = self._known(self.mandates, delegated_from, "mandate")
         people.require([person], effective_at, "person")
         if actor != parent["person"] or not parent.get("may_delegate"):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is held by "
-                                f"{parent['person']}" + ("" if parent.get("may_delegate") else
-                                                        " and its grant allows no delegation") + ".")
+            raise RuleViolation("mandate-delegation", "'%(key)s' is held by %(person)s." if
+                                parent.get("may_delegate") else "'%(key)s' is held by "
+                                "%(person)s and its grant allows no delegation.",
+                                key=delegated_from, person=parent["person"])
         if not covers(parent["scope"], scope):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' covers "
-                                f"{parent['scope']}, not {scope}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' covers %(covered)s, not "
+                                "%(scope)s.", key=delegated_from, covered=parent["scope"],
+                                scope=scope)
         problem = self._mandate_problem(delegated_from, scope, None, effective_at, None)
         if problem is not None:
             raise RuleViolation(*problem)
         until, cap = parent.get("valid_until"), parent.get("budget")
         valid_until = valid_until or until
         if until is not None and valid_until is not None and valid_until > until:
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is valid until "
-                                f"{until:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' is valid until %(moment)s.",
+                                key=delegated_from, moment=f"{until:%Y-%m-%d %H:%M} UTC")
         if valid_until is not None and valid_until <= effective_at:
             raise InvalidInput("A mandate is valid until a time after it is granted.",
                                field="valid_until")
         budget = budget or cap
         if cap is not None and budget is not None and (budget[1] != cap[1] or budget[0] > cap[0]):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' caps at "
-                                f"{cap[0]:,.2f} {cap[1]}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' caps at %(cap)s %(currency)s.",
+                                key=delegated_from, cap=f"{cap[0]:,.2f}", currency=cap[1])
         self._trigger(
             ev.MandateDelegated, now, mandate=mandate, delegated_from=delegated_from,
             person=person, scope=scope, limits=limits, valid_until=valid_until,
@@ -669,15 +675,19 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
-            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+            raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
+                            person=state["to"])
         closed = state.get("answer")
         if closed:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was {closed}.")
+            words = {"refused": said("refused"), "returned": said("returned")}
+            raise RuleViolation("handoff-answer", "'%(key)s' was %(answer)s.", key=handoff,
+                                answer=words.get(closed, closed))
         if answer == "refused" and state["accepted"]:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was accepted: return it instead.")
+            raise RuleViolation("handoff-answer", "'%(key)s' was accepted: return it instead.",
+                                key=handoff)
         if answer == "returned" and not state["accepted"]:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was not accepted: refuse it "
-                                "instead.")
+            raise RuleViolation("handoff-answer", "'%(key)s' was not accepted: refuse it instead.",
+                                key=handoff)
         self._not_before(state.get("answered_at") or state["started_at"], effective_at,
                          said("handoff '%(key)s'", key=handoff))
         self._trigger(

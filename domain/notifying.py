@@ -81,7 +81,7 @@ class Notifying:
     def _recipient(self, person: str) -> Recipient:
         key = v.slug(person, "person")
         if self.app.find(Person, Person.id_for(key)) is None:
-            raise NotFound(f"There is no person '{key}'.", rule="known-references")
+            raise NotFound("There is no person '%(key)s'.", rule="known-references", key=key)
         found = self.app.find(Recipient, Recipient.id_for(key))
         if found is not None:
             return found
@@ -97,7 +97,7 @@ class Notifying:
         """Where and in which language a person gets their notices (an empty address: none)."""
         email = (email or "").strip()
         if email and not EMAIL.match(email):
-            raise InvalidInput(f"'{email}' is not an email address.", field="email")
+            raise InvalidInput("'%(value)s' is not an email address.", field="email", value=email)
         if language not in LANGUAGES:
             raise InvalidInput("The language is en or de.", field="language")
         recipient = self._recipient(person)
@@ -120,8 +120,8 @@ class Notifying:
                           token_id: str) -> list[Recording[Any]]:
         recipient = self._recipient(person)
         if token_id not in recipient.tokens:
-            raise NotFound(f"{person} holds no feed token '{token_id}'.",
-                           rule="known-references")
+            raise NotFound("%(person)s holds no feed token '%(key)s'.", rule="known-references",
+                           person=person, key=token_id)
         recipient.trigger_event(Recipient.FeedTokenRevoked, person=recipient.person,
                                 token_id=token_id, actor=actor,
                                 effective_at=self._now(), timestamp=self._now())

@@ -210,8 +210,8 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 def currency(value: object, field: str = "currency") -> str:
     """An ISO 4217 currency code: three capital letters, e.g. EUR."""
     if not isinstance(value, str) or not CURRENCY.match(value.strip().upper()):
-        raise InvalidInput(f"'{value}' is not a currency: use three letters, e.g. EUR.",
-                           field=field)
+        raise InvalidInput("'%(value)s' is not a currency: use three letters, e.g. EUR.",
+                           field=field, value=value)
     return value.strip().upper()
 
 

@@ -85,8 +85,9 @@ def check_kinds(kinds: list[str]) -> list[str]:
     chosen = sorted(set(kinds or [ALL_KINDS]))
     unknown = [k for k in chosen if k != ALL_KINDS and k not in KIND_NAMES]
     if unknown:
-        raise InvalidInput(f"Unknown notice kind(s): {', '.join(unknown)}; the kinds are "
-                           f"{', '.join(KIND_NAMES)} or {ALL_KINDS}.", field="kinds")
+        raise InvalidInput("Unknown notice kind(s): %(unknown)s; the kinds are %(kinds)s or "
+                           "%(all)s.", field="kinds", unknown=", ".join(unknown),
+                           kinds=", ".join(KIND_NAMES), all=ALL_KINDS)
     return chosen
 
 
@@ -115,8 +116,8 @@ class Hooks:
         with self.db.connect() as conn, conn.transaction():
             changed = conn.execute(REMOVE_HOOK, (db_time(now), hook))
         if getattr(changed, "rowcount", 1) == 0:
-            raise NotFound(f"There is no webhook subscription '{hook}'.",
-                           rule="known-references")
+            raise NotFound("There is no webhook subscription '%(key)s'.",
+                           rule="known-references", key=hook)
 
     def all(self, with_secrets: bool = False) -> list[dict[str, Any]]:
         with self.db.connect() as conn:

@@ -44,7 +44,7 @@ def _download(request: Request, fmt: str, name: str,
     tandem = pages(request).tandem
     try:
         if fmt not in MEDIA:
-            raise NotFound(f"There is no download as '{fmt}': csv or xlsx.")
+            raise NotFound("There is no download as '%(format)s': csv or xlsx.", format=fmt)
         title, columns, table = build(tandem.read, user,
                                       tandem.read.visibility(user.person, user.role))
     except DomainError as error:
