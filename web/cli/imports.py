@@ -33,7 +33,7 @@ from web.cli.records import (
     read_markdown,
     slug,
 )
-from web.errors import EXIT_UNUSABLE
+from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.settings import Settings
 from web.system import Tandem
 
@@ -301,7 +301,8 @@ class _DryRun(Exception):
 def run_import(args: argparse.Namespace, records: list[Record], problems: list[Problem]) -> int:
     tandem = Tandem(Settings.from_env(args.db))
     try:
-        tandem.read.person(args.as_person)
+        reader = tandem.read.person(args.as_person)
+        tandem.read.visibility(args.as_person, reader["role"]).require(args.initiative)
         fallback = [p.strip() for p in (args.decided_by or "").split(",") if p.strip()]
         mapped = plan(records, tandem, args.initiative, args.as_person, args.scope, fallback)
         problems = problems + mapped.problems
@@ -324,7 +325,7 @@ def run_import(args: argparse.Namespace, records: list[Record], problems: list[P
         except ImportRefused as error:
             print(f"cannot record {error}")
             err.print("[red]Nothing recorded.[/]")
-            return EXIT_UNUSABLE
+            return EXIT_REFUSED
         for step in mapped.steps:
             print(("would record " if args.dry_run else "recording ") + step.describe())
         if args.dry_run:
