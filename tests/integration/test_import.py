@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain import events as ev
+from tests.support.pages_client import signed_in
 from web.cli import main
 from web.system import Tandem
 
@@ -163,3 +164,17 @@ def test_a_csv_decision_list_is_imported_once(
     capsys.readouterr()
     assert _import(platform, "csv", bad) == 2
     assert "cannot map bad.csv:1: unknown columns: colour" in capsys.readouterr().out
+
+
+def test_an_imported_decision_shows_its_record_as_its_basis_in_both_languages(
+        platform: Tandem) -> None:
+    assert _import(platform, "adr", DATA / "madr") == 0
+    url = f"/initiatives/{PLATFORM}/decisions/d-0004-use-sqlite-and-postgresql"
+    page = signed_in(platform, "lena").get(url)
+    assert page.status_code == 200
+    assert "Imported record" in page.text and "0004-use-sqlite-and-postgresql.md" in page.text
+    german = signed_in(platform, "lena", "de-DE,de;q=0.9").get(url)
+    assert "Importiertes Entscheidungsdokument" in german.text
+    timeline = signed_in(platform, "lena", "de-DE,de;q=0.9").get(
+        f"/initiatives/{PLATFORM}/timeline")
+    assert "Entscheidungsdokument importiert" in timeline.text
