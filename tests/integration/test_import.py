@@ -178,3 +178,28 @@ def test_an_imported_decision_shows_its_record_as_its_basis_in_both_languages(
     timeline = signed_in(platform, "lena", "de-DE,de;q=0.9").get(
         f"/initiatives/{PLATFORM}/timeline")
     assert "Entscheidungsdokument importiert" in timeline.text
+
+
+def test_a_rule_refusal_found_while_recording_names_the_record_and_records_nothing(
+        platform: Tandem, capsys: pytest.CaptureFixture[str]) -> None:
+    platform.record(platform.app.deactivate_person, actor="ada", person="john",
+                    reason="left", effective_at="2021-01-01T00:00:00+00:00")
+    size = _size(platform)
+    capsys.readouterr()
+    assert _import(platform, "adr", DATA / "madr") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("cannot record 0001-record-architecture-decisions.md: ")
+    assert "(rule registered-people)" in out
+    assert _size(platform) == size
+
+
+def test_the_governance_rules_say_an_imported_decision_shows_no_authority(
+        platform: Tandem, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(platform, "adr", DATA / "madr") == 0
+    capsys.readouterr()
+    rules = Path(__file__).parent.parent.parent / "features" / "governance"
+    main(["--db", platform.settings.database_url, "check-rules", str(rules),
+          "--initiative", PLATFORM])
+    out = capsys.readouterr().out
+    assert "it was imported from the record 0004-use-sqlite-and-postgresql.md, which shows " \
+           "no mandate or sponsor behind it." in out

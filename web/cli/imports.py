@@ -37,6 +37,7 @@ from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.settings import Settings
 from web.system import Tandem
 
+PAGE = 1000
 NOT_ADOPTED = {"key": "not-adopted",
                "title": "Not to adopt it (the record names no other option)", "description": ""}
 
@@ -130,8 +131,14 @@ def plan(records: list[Record], tandem: Tandem, initiative: str, actor: str, sco
     result = Plan()
     state = tandem.read.state(initiative)
     opened = datetime.fromisoformat(str(state["opened_at"]))
-    imported = {e["data"]["sha256"] for e in tandem.read.timeline(
-        initiative=initiative, types=[ev.RecordImported.__name__], limit=1000)}
+    marks: list[dict[str, Any]] = []
+    while True:
+        page = tandem.read.timeline(initiative=initiative, types=[ev.RecordImported.__name__],
+                                    limit=PAGE, offset=len(marks))
+        marks += page
+        if len(page) < PAGE:
+            break
+    imported = {e["data"]["sha256"] for e in marks}
     existing = set(state["proposals"]) | set(state["decisions"])
     people = tandem.read.people()
     by_id = {p["person"]: p["person"] for p in people}
