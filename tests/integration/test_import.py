@@ -159,6 +159,12 @@ def test_a_csv_decision_list_is_imported_once(
     size = _size(platform)
     assert _import(platform, "csv", listing) == 0
     assert _size(platform) == size
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,title,date,status\nx,X,2021-01-01,proposed\nX,Y,2021-01-02,proposed\n")
+    capsys.readouterr()
+    assert _import(platform, "csv", twice) == 2
+    assert "cannot map twice.csv:3: gives the same ids as twice.csv row 2 (p-x)" in \
+        capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text("id,title,date,status,colour\nx,X,2021-01-01,accepted,red\n")
     capsys.readouterr()

@@ -68,3 +68,9 @@ def test_a_cell_a_spreadsheet_would_run_is_guarded_and_read_back_as_it_was() -> 
     from projections.ledger.tables import _unguard
     assert _unguard(grid[1][COLUMNS.index("summary")]) == envelope["summary"]
     assert grid[1][COLUMNS.index("data")] == '{"x": 1}'
+
+
+def test_two_rows_with_one_id_are_both_read_for_the_plan_to_name() -> None:
+    records, problems = read_csv("list.csv", b"id,title,date,status\na,A,2021-01-01,proposed\n"
+                                             b"A,Again,2021-01-02,proposed\n")
+    assert problems == [] and [r.key for r in records] == ["a", "a"]

@@ -147,13 +147,17 @@ def plan(records: list[Record], tandem: Tandem, initiative: str, actor: str, sco
     result.skipped = [r.source for r in records if r.sha256 in imported]
     by_source = {Path(r.source).name: r for r in records} | {r.key: r for r in records}
     steps: dict[str, Step] = {}
+    first: dict[str, str] = {}
     for r in fresh:
         problem = len(result.problems)
 
         def report(name: str, message: str, r: Record = r) -> None:
-            result.problems.append(Problem(r.source, r.line(name), message))
+            result.problems.append(Problem(r.where, r.line(name), message))
 
         proposal, decision = _ids(r)
+        if proposal in first:
+            report("title", f"gives the same ids as {first[proposal]} ({proposal}); rename one")
+        first.setdefault(proposal, r.source)
         for key in (proposal, decision):
             if key in existing:
                 report("title", f"'{key}' already exists in '{initiative}' (imported from an "
@@ -220,17 +224,17 @@ def _chain(fresh: list[Record], steps: dict[str, Step], by_source: dict[str, Rec
     def link(later: Step, earlier: Step | str, r: Record, kind: str) -> None:
         key = earlier.decision if isinstance(earlier, Step) else earlier
         if later.decision is None or key is None:
-            result.problems.append(Problem(r.source, r.line(kind), "a supersede link between "
+            result.problems.append(Problem(r.where, r.line(kind), "a supersede link between "
                                                                    "records that are not both "
                                                                    "decisions"))
         elif later.supersedes not in (None, key):
-            result.problems.append(Problem(r.source, r.line(kind), f"{later.decision} would "
+            result.problems.append(Problem(r.where, r.line(kind), f"{later.decision} would "
                                    f"supersede both {later.supersedes} and {key}; a decision "
                                    "supersedes one other"))
         else:
             later.supersedes = key
             if isinstance(earlier, Step) and earlier.effective_at > later.effective_at:
-                result.problems.append(Problem(later.record.source, later.record.line("date"),
+                result.problems.append(Problem(later.record.where, later.record.line("date"),
                                        f"dated before {earlier.record.source}, which it "
                                        "supersedes"))
 
@@ -242,7 +246,7 @@ def _chain(fresh: list[Record], steps: dict[str, Step], by_source: dict[str, Rec
             for target in targets:
                 found = resolve(target)
                 if found is unresolved:
-                    result.problems.append(Problem(r.source, r.line(kind), f"links to "
+                    result.problems.append(Problem(r.where, r.line(kind), f"links to "
                                            f"'{target}', which is neither in this import nor "
                                            "imported before"))
                 elif kind == "supersedes" and isinstance(found, Step | str):
@@ -250,7 +254,7 @@ def _chain(fresh: list[Record], steps: dict[str, Step], by_source: dict[str, Rec
                 elif kind == "superseded_by" and isinstance(found, Step):
                     link(found, own, r, kind)
                 elif kind == "superseded_by" and isinstance(found, str):
-                    result.problems.append(Problem(r.source, r.line(kind), f"superseded by "
+                    result.problems.append(Problem(r.where, r.line(kind), f"superseded by "
                                            f"{found}, which was imported before without this "
                                            "link"))
     for step in steps.values():
