@@ -5,41 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import warnings
-from typing import Any
 
 import openpyxl
 
 from projections.ledger.proofs import inclusion_document
 from projections.ledger.tables import COLUMNS, DECISION_COLUMNS
-from web.app import create_app
+from tests.support.pages_client import signed_in
 from web.system import Tandem
 
 K = "kundenportal"
 
 
-def _client(tandem: Tandem, person: str | None) -> Any:
-    with warnings.catch_warnings():  # starlette warns about httpx when the client is imported
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    client = TestClient(create_app(tandem.settings, tandem),
-                        headers={"Accept-Language": "en-GB,en;q=0.9"})
-    if person:
-        token, _ = tandem.app.issue_token(actor="test", person=person)
-        tandem.catch_up()
-        page = client.get("/login").text
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
-        assert csrf is not None
-        answer = client.post("/login", data={"token": token, "csrf": csrf.group(1)},
-                             follow_redirects=False)
-        assert answer.status_code == 303
-    return client
-
-
 def test_the_register_and_the_timeline_download_with_positions_and_leaf_hashes(
         story: Tandem) -> None:
-    client = _client(story, "kathi")
+    client = signed_in(story, "kathi")
     page = client.get(f"/initiatives/{K}").text
     assert f'href="/initiatives/{K}/decisions.csv"' in page
     assert f'href="/initiatives/{K}/timeline.xlsx?type=DecisionTaken"' in client.get(
@@ -66,14 +45,14 @@ def test_the_register_and_the_timeline_download_with_positions_and_leaf_hashes(
 
 
 def test_downloads_honour_who_may_read(story: Tandem) -> None:
-    assert _client(story, None).get(f"/initiatives/{K}/decisions.csv",
+    assert signed_in(story, None).get(f"/initiatives/{K}/decisions.csv",
                                     follow_redirects=False).status_code == 303
     story.record(story.app.register_person, actor="kathi", person="outsider",
                  name="Out Sider", unit="it", role="member")
     story.record(story.app.change_visibility, actor="kathi", initiative=K,
                  visibility="members")
-    client = _client(story, "outsider")
+    client = signed_in(story, "outsider")
     for url in (f"/initiatives/{K}/decisions.csv", f"/initiatives/{K}/timeline.xlsx"):
         answer = client.get(url)
         assert answer.status_code == 403 and "leaf_hash" not in answer.text
-    assert _client(story, "kathi").get(f"/initiatives/{K}/decisions.pdf").status_code == 404
+    assert signed_in(story, "kathi").get(f"/initiatives/{K}/decisions.pdf").status_code == 404

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain import events as ev
+from tests.support.pages_client import signed_in
 from web.cli import main
 from web.system import Tandem
 
@@ -158,8 +159,53 @@ def test_a_csv_decision_list_is_imported_once(
     size = _size(platform)
     assert _import(platform, "csv", listing) == 0
     assert _size(platform) == size
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,title,date,status\nx,X,2021-01-01,proposed\nX,Y,2021-01-02,proposed\n")
+    capsys.readouterr()
+    assert _import(platform, "csv", twice) == 2
+    assert "cannot map twice.csv:3: gives the same ids as twice.csv row 2 (p-x)" in \
+        capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text("id,title,date,status,colour\nx,X,2021-01-01,accepted,red\n")
     capsys.readouterr()
     assert _import(platform, "csv", bad) == 2
     assert "cannot map bad.csv:1: unknown columns: colour" in capsys.readouterr().out
+
+
+def test_an_imported_decision_shows_its_record_as_its_basis_in_both_languages(
+        platform: Tandem) -> None:
+    assert _import(platform, "adr", DATA / "madr") == 0
+    url = f"/initiatives/{PLATFORM}/decisions/d-0004-use-sqlite-and-postgresql"
+    page = signed_in(platform, "lena").get(url)
+    assert page.status_code == 200
+    assert "Imported record" in page.text and "0004-use-sqlite-and-postgresql.md" in page.text
+    german = signed_in(platform, "lena", "de-DE,de;q=0.9").get(url)
+    assert "Importiertes Entscheidungsdokument" in german.text
+    timeline = signed_in(platform, "lena", "de-DE,de;q=0.9").get(
+        f"/initiatives/{PLATFORM}/timeline")
+    assert "Entscheidungsdokument importiert" in timeline.text
+
+
+def test_a_rule_refusal_found_while_recording_names_the_record_and_records_nothing(
+        platform: Tandem, capsys: pytest.CaptureFixture[str]) -> None:
+    platform.record(platform.app.deactivate_person, actor="ada", person="john",
+                    reason="left", effective_at="2021-01-01T00:00:00+00:00")
+    size = _size(platform)
+    capsys.readouterr()
+    assert _import(platform, "adr", DATA / "madr") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("cannot record 0001-record-architecture-decisions.md: ")
+    assert "(rule registered-people)" in out
+    assert _size(platform) == size
+
+
+def test_the_governance_rules_say_an_imported_decision_shows_no_authority(
+        platform: Tandem, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(platform, "adr", DATA / "madr") == 0
+    capsys.readouterr()
+    rules = Path(__file__).parent.parent.parent / "features" / "governance"
+    main(["--db", platform.settings.database_url, "check-rules", str(rules),
+          "--initiative", PLATFORM])
+    out = capsys.readouterr().out
+    assert "it was imported from the record 0004-use-sqlite-and-postgresql.md, which shows " \
+           "no mandate or sponsor behind it." in out

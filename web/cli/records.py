@@ -58,6 +58,11 @@ class Record:
     supersedes: list[str] = field(default_factory=list)  # sources (file names) or keys
     superseded_by: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    file: str = ""  # the file problems are reported in (default: the source)
+
+    @property
+    def where(self) -> str:
+        return self.file or self.source
 
     def line(self, name: str) -> int:
         return self.lines.get(name, 1)
@@ -249,7 +254,7 @@ def read_csv(source: str, data: bytes) -> tuple[list[Record], list[Problem]]:
                         chosen=values.get("chosen", ""), rationale=values.get("rationale", ""),
                         scope=values.get("scope", ""),
                         lines=dict.fromkeys(("title", "status", "date", "deciders", "options",
-                                             "chosen", "supersedes"), number))
+                                             "chosen", "supersedes"), number), file=source)
         record.deciders = _split(values.get("decided_by", ""))
         record.options = _split(values.get("options", ""))
         record.supersedes = [slug(k) for k in _split(values.get("supersedes", ""))]
