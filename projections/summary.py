@@ -308,6 +308,52 @@ _MESSAGES: dict[EventClass, M] = {
          "reason": _short(d.get("reason"), 60)}),
 }
 
+# events added with imports, mandates with limits, handoff answers and notices
+_MESSAGES.update({
+    ev.RecordImported: lambda d, a: (
+        "%(actor)s imported %(entries)s from %(source)s (%(format)s, SHA-256 %(sha)s…)",
+        {"actor": _person(a), "entries": ", ".join(d.get("entries") or []),
+         "source": _short(d.get("source"), 60), "format": _s(d.get("format")),
+         "sha": _s(d.get("sha256"))[:12]}),
+    ev.MandateDelegated: lambda d, a: (
+        "Mandate %(mandate)s delegated from %(parent)s to %(person)s for %(scope)s by %(actor)s",
+        {"mandate": _s(d.get("mandate")), "parent": _s(d.get("delegated_from")),
+         "person": _person(d.get("person")), "scope": _s(d.get("scope")), "actor": _person(a)}),
+    ev.HandoffRefused: lambda d, a: (
+        "Handoff %(handoff)s refused by %(actor)s: %(reason)s",
+        {"handoff": _s(d.get("handoff")), "actor": _person(a),
+         "reason": _short(d.get("reason"), 60)}),
+    ev.HandoffReturned: lambda d, a: (
+        "Handoff %(handoff)s returned by %(actor)s: %(reason)s",
+        {"handoff": _s(d.get("handoff")), "actor": _person(a),
+         "reason": _short(d.get("reason"), 60)}),
+    Delivery.NoticeClaimed: lambda d, a: (
+        "Notice %(kind)s for %(person)s by %(channel)s: attempt 1",
+        {"kind": _s(d.get("kind")), "person": _person(d.get("addressee")),
+         "channel": _s(d.get("channel"))}),
+    Delivery.RetryClaimed: lambda d, a: ("Notice delivery: attempt %(attempt)s",
+                                         {"attempt": _s(d.get("attempt"))}),
+    Delivery.NoticeDelivered: lambda d, a: ("Notice delivered (attempt %(attempt)s)",
+                                            {"attempt": _s(d.get("attempt"))}),
+    Delivery.DeliveryFailed: lambda d, a: (
+        ("Notice delivery failed (attempt %(attempt)s): %(error)s; retried later"
+         if d.get("retry_at") else
+         "Notice delivery failed (attempt %(attempt)s): %(error)s; given up and reported"),
+        {"attempt": _s(d.get("attempt")), "error": _short(d.get("error"), 60)}),
+    Recipient.RecipientOpened: lambda d, a: ("Notice settings of %(person)s opened",
+                                             {"person": _person(d.get("person"))}),
+    Recipient.ContactSet: lambda d, a: (
+        ("%(person)s gets notices in %(language)s by email" if d.get("email") else
+         "%(person)s gets notices in %(language)s (no email)"),
+        {"person": _person(d.get("person")), "language": _s(d.get("language"))}),
+    Recipient.FeedTokenIssued: lambda d, a: (
+        "Feed token %(token)s issued for %(person)s",
+        {"token": _s(d.get("token_id")), "person": _person(d.get("person"))}),
+    Recipient.FeedTokenRevoked: lambda d, a: (
+        "Feed token %(token)s of %(person)s revoked",
+        {"token": _s(d.get("token_id")), "person": _person(d.get("person"))}),
+})
+
 
 def _option(d: Data) -> str:
     """The chosen option by its title when the decision lists it, else by its key."""
@@ -329,7 +375,9 @@ def templates() -> set[str]:
     found = {"Readable by its members and auditors only", "Readable by everyone signed in",
              "Measured %(criterion)s: %(value)s (%(note)s)"}
     for describe in _MESSAGES.values():
-        found.add(describe({"visibility": "open"}, "")[0])
+        for data in ({"visibility": "open"}, {"visibility": "members", "retry_at": "x",
+                                              "email": "x"}):
+            found.add(describe(data, "")[0])
     return found
 
 

@@ -119,3 +119,11 @@ def test_every_error_a_page_can_show_is_a_translated_template() -> None:
     missing = sorted(t for t in templates if not german.get(t, "").strip())
     assert len(templates) > 60
     assert missing == []
+
+
+def test_every_event_has_a_summary_a_page_can_translate() -> None:
+    from domain.event_types import ALL
+    from projections.summary import message
+
+    untold = [kind.__qualname__ for kind in ALL if message(kind, {}, "")[0] == kind.__name__]
+    assert untold == []  # a class name on a German timeline is English
