@@ -206,3 +206,17 @@ def test_a_kept_api_read_follows_a_write_on_the_other_worker(workers: Workers) -
     again = api_get(workers, 0, "kathi", path, {"If-None-Match": tag})
     assert again.status_code == 200 and "Written elsewhere" in again.text
     assert again.headers["etag"] != tag
+
+
+def test_a_kept_page_is_the_page_rendered_whole(workers: Workers,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = workers.browser(0, "kathi")
+    urls = [*PAGES, "/initiatives/open", "/initiatives/portal/decisions/d0", "/people/mia"]
+    kept_pages = [browser.get(url) for url in urls]
+    again = [browser.get(url) for url in urls]
+    monkeypatch.setattr(kept, "SHARED_PAGES", frozenset())
+    whole = [browser.get(url) for url in urls]
+    for url, first, second, plain in zip(urls, kept_pages, again, whole, strict=True):
+        assert first.status_code == plain.status_code == 200, url
+        assert first.text == second.text == plain.text, url
+        assert "etag" in first.headers and "etag" not in plain.headers
