@@ -78,7 +78,7 @@ class History:
         held: dict[str, str] = {}
         areas = [f"area-{i}" for i in range(12)]
         staff = side_a[2:12] + side_b[2:12]
-        written = 1
+        written = progress = 1
 
         def run(command: Callable[..., object], by: str | None = None, **kwargs: object) -> None:
             nonlocal written
@@ -105,12 +105,17 @@ class History:
                 return list(agg.pending_events)
 
             self.clock = opened + timedelta(hours=1)
-            run(self.app.set_goal, statement=f"Goal of initiative {number}", agreed_by=[sponsor],
-                effective_at=self.clock)
+            # the sponsor leads by place until the tandem is formed; the staff are admitted
+            run(self.app.set_goal, by=sponsor, statement=f"Goal of initiative {number}",
+                agreed_by=[sponsor], effective_at=self.clock)
             for c in range(3):
-                run(self.app.define_criterion, criterion=f"c{c}", description=f"Criterion {c}",
-                    target="≥ 4", effective_at=self.clock)
-            run(self.app.form_tandem, people=self.tandem_people, effective_at=self.clock)
+                run(self.app.define_criterion, by=sponsor, criterion=f"c{c}",
+                    description=f"Criterion {c}", target="≥ 4", effective_at=self.clock)
+            run(self.app.form_tandem, by=sponsor, people=self.tandem_people,
+                effective_at=self.clock)
+            for person in staff:
+                run(self.app.admit_member, by=sponsor, person=person, role="member",
+                    effective_at=self.clock)
             run(self.app.grant_mandate, by=sponsor, mandate="m-a", person=self.tandem_people[0], scope="technology",
                 limits="up to 50k", effective_at=self.clock)
             run(self.app.grant_mandate, by=sponsor, mandate="m-b", person=self.tandem_people[1], scope="operations",
@@ -119,7 +124,12 @@ class History:
                 person = rng.choice(staff)
                 run(self.app.assign, area=area, person=person, role="A", effective_at=self.clock)
                 held[area] = person
+            stalled = 0
             while written < budget:
+                stalled = stalled + 1 if written == progress else 0
+                progress = written
+                if stalled > 1000:
+                    raise RuntimeError(f"{iid}: the generated commands are all refused")
                 day += 1
                 self.clock = opened + timedelta(days=day, hours=18)
                 roll = rng.random()
@@ -145,7 +155,7 @@ class History:
                         title=f"Decision {counters['d']}", option=rng.choice(["one", "two"]),
                         rationale="Because the pilot showed it works with less rework.",
                         decided_by=[decider], proposal=f"p{counters['p']}",
-                        supersedes=supersedes, effective_at=when())
+                        supersedes=supersedes, effective_at=self.clock)
                     decisions.append(f"d{counters['d']}")
                 elif roll < 0.52:
                     counters["e"] += 1
@@ -169,7 +179,8 @@ class History:
                     giver, taker = rng.sample(staff, 2)
                     run(self.app.start_handoff, handoff=f"h{counters['h']}", item="Support duty",
                         from_person=giver, to_person=taker, effective_at=self.clock)
-                    run(self.app.accept_handoff, handoff=f"h{counters['h']}", effective_at=self.clock)
+                    run(self.app.accept_handoff, by=taker, handoff=f"h{counters['h']}",
+                        effective_at=self.clock)
                 elif roll < 0.78:
                     run(self.app.record_measurement, criterion=f"c{rng.randrange(3)}",
                         value=round(rng.uniform(1, 5), 1), note="weekly", effective_at=when())

@@ -256,11 +256,16 @@ def section(report: dict[str, Any], source: str) -> str:
         prose("- **lean verify floor**: one cursor over the log with plain tuple rows, the ledger's "
               "leaf hash of every event (the bytes of docs/audit.md), compared with the stored leaf, "
               "and the root folded from the tree's right edge; it must agree with `tandem verify`."),
-        prose(f"- {http_text(report)} `If-None-Match` reads \"not supported\" until the initiative "
-              "page sends an `ETag` and answers it with 304."),
+        prose(f"- {http_text(report)} The pages and API reads are kept per worker by log "
+              "head (`web/pages/kept.py`, `web/api/kept.py`): under load the log does not move, so "
+              "the initiative page and the timeline API are answered from memory (cache hits). "
+              "`If-None-Match` sends the page's current `ETag` (read again before each round, which "
+              "is started so that it ends within the minute the tag names), answered 304; it reads "
+              "\"not supported\" where the page sends no `ETag` or does not answer it with 304."),
         prose("- One page: the initiative page requested 40 times by one client, one request "
-              "at a time, on an unchanged log and each time after recording an entry in that "
-              "initiative (nothing rendered before the write may be served)."),
+              "at a time, on an unchanged log (a cache hit) and each time after recording an entry "
+              "in that initiative (a cache miss: nothing rendered before the write may be served, "
+              "the page is built and rendered again)."),
         prose("- Queries: p50 / p95 / p99 over 300 random calls of the read models in-process; "
               "export writes an audit bundle of the whole log with an inclusion proof per event."),
         "",

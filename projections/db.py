@@ -6,6 +6,7 @@ SQL in this package is written with `?` placeholders; on PostgreSQL they become 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sqlite3
@@ -184,6 +185,24 @@ PLAIN_INSERT = re.compile(
 COPY_FROM = 20  # rows from which COPY beats executemany on PostgreSQL
 
 
+@functools.lru_cache(maxsize=1024)
+def _written(sql: str) -> str | None:
+    """The table a statement writes (None for a read); statements are constants, so each is
+    matched once, not once per row."""
+    write = WRITE.match(sql)
+    return write.group(1).lower() if write else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _read(sql: str) -> tuple[str, ...]:
+    return tuple(table.lower() for table in READS_FROM.findall(sql))
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_insert(sql: str) -> bool:
+    return PLAIN_INSERT.match(sql) is not None
+
+
 class BufferedConnection(Connection):
     """Holds writes back, per table, and sends runs of one statement as one `executemany`.
 
@@ -198,12 +217,12 @@ class BufferedConnection(Connection):
         self._queues: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        write = WRITE.match(sql)
-        if write:
-            self._queues.setdefault(write.group(1).lower(), []).append((sql, tuple(params)))
+        table = _written(sql)
+        if table is not None:
+            self._queues.setdefault(table, []).append((sql, tuple(params)))
             return None
-        for table in READS_FROM.findall(sql):
-            self._send(table.lower())
+        for read in _read(sql):
+            self._send(read)
         return super().execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -227,7 +246,7 @@ class BufferedConnection(Connection):
             rows = [params for _, params in pending[start:end]]
             if len(rows) == 1:
                 super().execute(sql, rows[0])
-            elif self.backend == "postgres" and len(rows) >= COPY_FROM and PLAIN_INSERT.match(sql):
+            elif self.backend == "postgres" and len(rows) >= COPY_FROM and _plain_insert(sql):
                 self._copy(sql, rows)
             else:
                 super().executemany(sql, rows)

@@ -206,3 +206,47 @@ def test_a_kept_api_read_follows_a_write_on_the_other_worker(workers: Workers) -
     again = api_get(workers, 0, "kathi", path, {"If-None-Match": tag})
     assert again.status_code == 200 and "Written elsewhere" in again.text
     assert again.headers["etag"] != tag
+
+
+def test_a_kept_page_is_the_page_rendered_whole(workers: Workers,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = workers.browser(0, "kathi")
+    urls = [*PAGES, "/initiatives/open", "/initiatives/portal/decisions/d0", "/people/mia"]
+    kept_pages = [browser.get(url) for url in urls]
+    again = [browser.get(url) for url in urls]
+    monkeypatch.setattr(kept, "SHARED_PAGES", frozenset())
+    whole = [browser.get(url) for url in urls]
+    for url, first, second, plain in zip(urls, kept_pages, again, whole, strict=True):
+        assert first.status_code == plain.status_code == 200, url
+        assert first.text == second.text == plain.text, url
+        assert "etag" in first.headers and "etag" not in plain.headers
+
+
+def test_readers_missing_one_page_together_wait_for_one_rendering(
+        workers: Workers, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    browsers = [workers.browser(0, "kathi") for _ in range(8)]
+    renders: list[str] = []
+    real = kept.render_blocks
+
+    def counted(template: Any, context: Any) -> dict[str, str]:
+        renders.append(template.name)
+        return real(template, context)
+
+    monkeypatch.setattr(kept, "render_blocks", counted)
+    start = threading.Barrier(len(browsers))
+    answers: list[Any] = []
+
+    def read(browser: Any) -> None:
+        start.wait()
+        answers.append(browser.get("/initiatives/open"))
+
+    threads = [threading.Thread(target=read, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200] * len(browsers)
+    assert len({a.text.split("<main", 1)[1] for a in answers}) == 1
+    assert renders == ["initiative.html"]

@@ -80,6 +80,7 @@ class Keeper:
         self._at: object = None
         self._pages: dict[str, KeptPage] = {}
         self._facts: dict[tuple[Any, ...], Any] = {}
+        self._building: dict[str, threading.Lock] = {}
         self.stand = Stand()
 
     def head(self) -> str:
@@ -94,6 +95,18 @@ class Keeper:
     def page(self, at: str, key: str) -> KeptPage | None:
         with self._lock:
             return self._pages.get(key) if at == self._at else None
+
+    def building(self, key: str) -> threading.Lock:
+        """The lock under which one page is built: the requests that miss it together wait for
+        one of them to build it, instead of each building it (after every write, and every
+        minute, many readers ask for the same page at once)."""
+        with self._lock:
+            found = self._building.get(key)
+            if found is None:
+                if len(self._building) >= self._limit:
+                    self._building.pop(next(iter(self._building)))
+                found = self._building[key] = threading.Lock()
+            return found
 
     def keep(self, at: str, key: str, page: KeptPage) -> None:
         with self._lock:

@@ -198,18 +198,21 @@ def show_kept(request: Request, template: str, build: Build, user: Principal,
     jinja = p.templates.get_template(template)
     page = keeper.page(at, key)
     if page is None:
-        try:
-            context = build(read, user, seen)
-        except DomainError as error:
-            return failure(request, error, user, session)
-        stand = keeper.stand
-        blocks = kept.render_blocks(jinja, {
-            **base_context(request, lang, stand.user(user), stand.csrf, stand.waiting),
-            **context, "request": request})
-        if any(stand.shown_in(text) for text in blocks.values()):
-            return render(request, template, context, 200, user, session)  # never kept
-        page = kept.KeptPage(blocks, context)
-        keeper.keep(at, key, page)
+        with keeper.building(key):
+            page = keeper.page(at, key)  # built by another request meanwhile
+            if page is None:
+                try:
+                    context = build(read, user, seen)
+                except DomainError as error:
+                    return failure(request, error, user, session)
+                stand = keeper.stand
+                blocks = kept.render_blocks(jinja, {
+                    **base_context(request, lang, stand.user(user), stand.csrf, stand.waiting),
+                    **context, "request": request})
+                if any(stand.shown_in(text) for text in blocks.values()):
+                    return render(request, template, context, 200, user, session)  # never kept
+                page = kept.KeptPage(blocks, context)
+                keeper.keep(at, key, page)
     full = {**base_context(request, lang, user, csrf, waiting), **page.context,
             "request": request}
     return kept.PageResponse(kept.assemble(jinja, full, page.blocks), jinja, full, headers)
