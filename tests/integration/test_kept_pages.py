@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -243,10 +244,15 @@ def test_readers_missing_one_page_together_wait_for_one_rendering(
         answers.append(browser.get("/initiatives/open"))
 
     threads = [threading.Thread(target=read, args=(b,)) for b in browsers]
+    minute = datetime.now(timezone.utc).strftime("%H:%M")
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert [a.status_code for a in answers] == [200] * len(browsers)
-    assert len({a.text.split("<main", 1)[1] for a in answers}) == 1
-    assert renders == ["initiative.html"]
+    if datetime.now(timezone.utc).strftime("%H:%M") != minute:
+        # the minute is part of a kept page's key: a turn of the clock may render it once more
+        assert renders in (["initiative.html"], ["initiative.html"] * 2)
+    else:
+        assert len({a.text.split("<main", 1)[1] for a in answers}) == 1
+        assert renders == ["initiative.html"]
