@@ -56,3 +56,10 @@ def test_an_admin_sets_up_notices_and_one_notify_pass_sends_them(tandem, setting
     assert token.startswith("tdf_kathi_")
     assert cli([*db, "notices", "feed-token", "revoke", "kathi", token.split("_")[2]]) == 0
     assert cli([*db, "notices", "feed-token", "revoke", "kathi", "nothere"]) != 0
+
+
+def test_a_bad_smtp_url_is_named_not_a_traceback(tandem, settings, capsys, monkeypatch):
+    monkeypatch.setenv("TANDEM_SIGNING_KEY", settings.signing_key)
+    monkeypatch.setenv("TANDEM_SMTP_URL", "mail://somewhere")
+    assert cli(["--db", settings.database_url, "notify"]) not in (0, EXIT_REFUSED)
+    assert "TANDEM_SMTP_URL" in capsys.readouterr().err
