@@ -73,6 +73,8 @@ class Runner:
         self.projections = list(projections)
         self.log = EventLog(db.storage)
         self._subjects: dict[str, tuple[str, str]] = {}
+        # originators caught up without a subject (notice deliveries): not looked up again
+        self._subjectless: set[str] = set()
         self._lock = threading.Lock()
 
     def prepare(self) -> list[str]:
@@ -103,7 +105,7 @@ class Runner:
         return changed
 
     def subject(self, conn: Connection, originator_id: str) -> tuple[str, str] | None:
-        if originator_id not in self._subjects:
+        if originator_id not in self._subjects and originator_id not in self._subjectless:
             self._subjects.update(
                 {row["originator_id"]: (row["kind"], row["slug"]) for row in conn.all(SELECT_SUBJECTS)}
             )
@@ -171,6 +173,8 @@ class Runner:
             conn.execute(INSERT_SUBJECT, (originator, kind, slug))
             self._subjects[originator] = (kind, slug)
         subject = self.subject(conn, originator)
+        if subject is None and kind is None:  # its first event was caught up before: none
+            self._subjectless.add(originator)
         initiative = subject[1] if subject and subject[0] == "initiative" else None
         envelope = Envelope.from_event(int(row["position"]), event, initiative, subject)
         envelope.topic = raw.topic

@@ -14,8 +14,9 @@ from eventsourcing.persistence import StoredEvent
 from domain import attestation
 from domain import events as ev
 from domain.errors import InvalidInput, NotFound
+from domain.notices import Delivery
 from projections.attestation import AttestationQueries
-from projections.db import Connection, Database
+from projections.db import Connection, Database, Row
 from projections.directory import DirectoryQueries
 from projections.envelope import Envelope, bound, db_time
 from projections.projection import Projection
@@ -75,6 +76,7 @@ class TimelineProjection(Projection):
 
 
 MAX_PAGE = 1000
+NOTICE_CLAIMED = Delivery.NoticeClaimed.__name__
 COLUMNS = ("t.position, t.initiative, t.type, t.actor, t.effective_at, t.recorded_at, "
            "t.summary, t.data, t.version")
 # An answer to a claim settles it from the claim's own effective time: answers are cut by
@@ -102,6 +104,13 @@ BY_UNIT = ("(t.position IN (SELECT position FROM tandem_timeline_refs WHERE kind
            "AND ref = ?) OR t.initiative IN (SELECT o.initiative FROM tandem_timeline o "
            "JOIN tandem_timeline_refs r ON r.position = o.position WHERE r.kind = 'unit' "
            "AND r.ref = ? AND o.type = ?))")
+
+
+def _notice_of_hidden(row: Row, hidden: Collection[str]) -> bool:
+    """A notice's claim names the initiative it is about (the log files it under none): it is
+    hidden with that initiative."""
+    return bool(hidden) and row["type"] == NOTICE_CLAIMED and \
+        json.loads(row["data"]).get("initiative") in hidden
 
 
 class TimelineQueries:
@@ -208,7 +217,8 @@ class TimelineQueries:
                f"ORDER BY {sort} LIMIT ? OFFSET ?")
         with self.db.connect() as conn:
             rows = conn.all(sql, (*params, limit, offset))
-        return self.envelopes([Envelope.from_row(r) for r in rows])
+        return self.envelopes([Envelope.from_row(r) for r in rows
+                               if not _notice_of_hidden(r, hidden)])
 
     def event(self, position: int) -> dict[str, Any]:
         with self.db.connect() as conn:
@@ -236,5 +246,6 @@ class TimelineQueries:
         with self.db.connect() as conn:
             rows = conn.all(SELECT_EVENTS_AFTER, (after, limit))
         last = int(rows[-1]["position"]) if len(rows) == limit else None
-        shown = [Envelope.from_row(r) for r in rows if r["initiative"] not in hidden]
+        shown = [Envelope.from_row(r) for r in rows
+                 if r["initiative"] not in hidden and not _notice_of_hidden(r, hidden)]
         return {"events": self.envelopes(shown), "next": last}

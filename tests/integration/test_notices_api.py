@@ -137,3 +137,21 @@ def test_a_feed_token_never_reaches_the_access_log(caplog):
                                 "ab_secret", "1.1", 200), None)
     RedactTokens().filter(record)
     assert "secret" not in record.getMessage() and "token=[redacted]" in record.getMessage()
+
+
+def test_a_notice_about_a_members_only_initiative_is_hidden_from_non_members(http, tandem):
+    from domain.notifying import Notifying
+
+    Notifying(tandem.app).claim(notice="escalation-overdue:9:kathi:level-1",
+                                kind="escalation-overdue", channel="email", addressee="kathi",
+                                target="kathi", initiative="portal", about=9,
+                                subject="escalation-overdue in portal entry #9")
+    tandem.catch_up()
+
+    def claims(person: str) -> list[dict]:
+        events = http.get("/api/events", headers=as_(http, person),
+                          params={"limit": 1000}).json()["events"]
+        return [e for e in events if e["type"] == "NoticeClaimed"]
+    assert claims("olga") == []
+    [seen] = claims("kathi")
+    assert (seen["data"]["initiative"], seen["data"]["addressee"]) == ("portal", "kathi")

@@ -13,7 +13,7 @@ from domain.notifying import Notifying
 from web.api import models as m
 from web.api.deps import Admin, ApiError, Id, Reader, System, created, errors
 from web.auth import ADMIN_ROLES
-from web.notices.dispatch import Notifier, deliveries
+from web.notices.dispatch import deliveries, due
 from web.notices.feeds import RedactTokens, atom, situations
 from web.notices.hooks import Hooks
 from web.system import Tandem
@@ -60,7 +60,7 @@ def delivery_log(who: Admin, tandem: System, state: State = None,
 @router.get("/outbox", summary="The notices due now (admin)", tags=["notices"],
             responses=errors())
 def outbox(who: Admin, tandem: System) -> dict[str, Any]:
-    return {"notices": [n.as_dict() for n in Notifier(tandem).due()]}
+    return {"notices": [n.as_dict() for n in due(tandem)]}
 
 
 def _self_or_admin(who: Any, pid: str) -> None:
@@ -121,7 +121,7 @@ def person_feed(pid: Id, token: TokenParam, tandem: System) -> Response:
         raise ApiError(403, "forbidden", "A feed token opens its own person's feed only.")
     role = next(p["role"] for p in tandem.read.people() if p["person"] == person)
     seen = tandem.read.visibility(person, role)
-    mine = [n for n in Notifier(tandem).due() if n.addressee == person
+    mine = [n for n in due(tandem) if n.addressee == person
             and seen.allows(n.initiative)]
     base = tandem.settings.base_url.rstrip("/")
     return Response(atom(f"notices/{pid}", f"{base}/feeds/people/{pid}.atom", mine, language,
@@ -135,7 +135,7 @@ def initiative_feed(iid: Id, token: TokenParam, tandem: System) -> Response:
     tandem.read.initiative_row(iid)  # 404 for an unknown initiative
     role = next(p["role"] for p in tandem.read.people() if p["person"] == person)
     tandem.read.visibility(person, role).require(iid)
-    found = situations([n for n in Notifier(tandem).due() if n.initiative == iid])
+    found = situations([n for n in due(tandem) if n.initiative == iid])
     base = tandem.settings.base_url.rstrip("/")
     return Response(atom(f"notices/initiatives/{iid}", f"{base}/feeds/initiatives/{iid}.atom",
                          found, language, base, tandem.read.now()), media_type=ATOM)

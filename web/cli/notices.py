@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from web.cli.console import CLI_ACTOR, err, out
-from web.notices.dispatch import Notifier, deliveries
+from web.notices.dispatch import Notifier, deliveries, due
 from web.notices.hooks import Hooks
 from web.settings import Settings
 from web.system import Tandem
@@ -79,10 +79,10 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     tandem = _tandem(args)
     try:
-        due = [n.as_dict() for n in Notifier(tandem).due()]
+        notices = [n.as_dict() for n in due(tandem)]
     finally:
         tandem.close()
-    out.print_json(json.dumps({"notices": due}))
+    out.print_json(json.dumps({"notices": notices}))
     return 0
 
 

@@ -61,6 +61,11 @@ def horizon(settings: Settings) -> Horizon:
                    lookback=timedelta(days=settings.notice_lookback_days))
 
 
+def due(tandem: Tandem) -> list[Notice]:
+    """The notices due now (for feeds and admins; nothing is sent)."""
+    return outbox(tandem.db, tandem.read.now(), horizon(tandem.settings))
+
+
 def deliveries(tandem: Tandem, state: str | None = None, limit: int = 200) -> list[Row]:
     """The delivery log, newest first (for admins)."""
     where, params = ("WHERE state = ?", [state]) if state else ("", [])

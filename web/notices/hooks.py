@@ -94,10 +94,14 @@ def check_kinds(kinds: list[str]) -> list[str]:
 class Hooks:
     """The webhook subscriptions of one database."""
 
+    _ready: set[int] = set()  # databases whose table exists (created once per process)
+
     def __init__(self, db: Database):
         self.db = db
-        with db.connect() as conn, conn.transaction():
-            conn.execute(DDL)
+        if id(db) not in Hooks._ready:
+            with db.connect() as conn, conn.transaction():
+                conn.execute(DDL)
+            Hooks._ready.add(id(db))
 
     def subscribe(self, *, actor: str, url: str, kinds: list[str], secret: str | None,
                   base_url: str, now: datetime) -> dict[str, Any]:

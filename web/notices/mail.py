@@ -11,6 +11,7 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from web.notices.texts import Text
+from web.settings import SettingsError
 
 
 class DeliveryError(Exception):
@@ -30,10 +31,14 @@ class SmtpServer:
     def from_url(cls, url: str) -> SmtpServer:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("TANDEM_SMTP_URL is smtp://host:port or smtps://host:port.")
+            raise SettingsError("TANDEM_SMTP_URL is smtp://[user:password@]host[:port] or "
+                                "smtps://…")
         query = parse_qs(parts.query)
-        return cls(host=parts.hostname, port=parts.port or (465 if parts.scheme == "smtps"
-                                                             else 25),
+        try:
+            port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        except ValueError:
+            raise SettingsError("TANDEM_SMTP_URL: the port is not a number.") from None
+        return cls(host=parts.hostname, port=port,
                    tls=parts.scheme == "smtps",
                    starttls=query.get("starttls", ["auto"])[0],
                    user=unquote(parts.username or ""), password=unquote(parts.password or ""))
