@@ -183,3 +183,20 @@ def test_dissolving_the_tandem_records_with_a_reason(story: Tandem) -> None:
                            follow_redirects=False)
     assert response.status_code == 303
     assert story.read.state(K)["tandem"] is None
+
+
+def test_forms_open_with_what_is_usual_filled_in(pages: Pages) -> None:
+    client = pages.client("jonas")
+    goal = client.get(f"/initiatives/{K}/record/goal").context["values"]
+    assert sorted(goal["agreed_by"]) == ["jonas", "miriam"]  # the tandem agrees the goal
+    revise = client.get(f"/initiatives/{K}/record/revise-criterion",
+                        params={"criterion": "customer-satisfaction"}).context["values"]
+    criterion = pages.tandem.read.state(K)["criteria"]["customer-satisfaction"]
+    assert (revise["description"], revise["target"]) == (criterion["description"],
+                                                          criterion["target"])
+    status = client.get(f"/initiatives/{K}/record/status")
+    assert status.context["values"]["reported_by"] == ["jonas"]
+    assert '<input type="checkbox" name="reported_by" id="reported_by-jonas" value="jonas" checked' \
+        in status.text
+    page = client.get(f"/initiatives/{K}")
+    assert f"/initiatives/{K}/record/revise-criterion?criterion=customer-satisfaction" in page.text

@@ -138,14 +138,22 @@ def record_form(request: Request, iid: str, kind: str) -> Response:
     user, session, form, refused = _guard(request, iid, kind)
     if refused is not None or form is None:
         return refused  # type: ignore[return-value]
+    read = pages(request).tandem.read
     prefill = shown(form.fields, request.query_params)
     for f in form.fields:
         if f.me and not prefill.get(f.name):
             prefill[f.name] = [user.person] if f.kind == "people" else user.person
     answering = prefill["answering"] = _answering(request.query_params)
     if answering and not prefill.get("scope"):
-        answer = context(pages(request).tandem.read, iid, user.person, "en").answers.get(answering)
+        answer = context(read, iid, user.person, "en").answers.get(answering)
         prefill["scope"] = answer["scope"] if answer else ""
+    state = read.state(iid)
+    if form.kind == "goal" and not prefill.get("agreed_by") and state["tandem"]:
+        prefill["agreed_by"] = list(state["tandem"]["people"])  # the tandem agrees the goal
+    criterion = state["criteria"].get(prefill.get("criterion") or "")
+    if form.kind == "revise-criterion" and criterion:  # revised from what it says now
+        for name in ("description", "target"):
+            prefill[name] = prefill.get(name) or criterion[name]
     return _form_page(request, iid, form, prefill, {}, [], None, 200, user, session)
 
 
