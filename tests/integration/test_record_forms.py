@@ -78,10 +78,11 @@ def test_a_decision_answering_a_proposal_needs_only_an_option_and_a_rationale(
     assert pages.tandem.read.state(K)["proposals"][proposal]["status"] == "decided"
 
 
-@pytest.mark.parametrize(("headers", "empty"), [
-    (EN, "This field must not be empty."), (DE, "Dieses Feld darf nicht leer sein.")])
+@pytest.mark.parametrize(("headers", "empty", "bad_time"), [
+    (EN, "This field must not be empty.", "Enter a date, or a date and a time."),
+    (DE, "Dieses Feld darf nicht leer sein.", "Geben Sie ein Datum ein, oder ein Datum mit Uhrzeit.")])
 def test_three_wrong_fields_show_three_errors_at_once(pages: Pages, headers: dict[str, str],
-                                                      empty: str) -> None:
+                                                      empty: str, bad_time: str) -> None:
     client = pages.client("jonas", headers)
     csrf = client.get(f"/initiatives/{K}/record/decision").context["csrf"]
     before = pages.tandem.read.state(K)["events"]
@@ -92,6 +93,7 @@ def test_three_wrong_fields_show_three_errors_at_once(pages: Pages, headers: dic
     errors = response.context["errors"]
     assert set(errors) == {"choice", "rationale", "effective_at"}
     assert errors["rationale"] == empty
+    assert errors["effective_at"] == bad_time
     assert response.text.count('aria-invalid="true"') >= 3
     assert 'id="error-summary" tabindex="-1" autofocus' in response.text
     for name in errors:
@@ -109,6 +111,10 @@ def test_a_german_decimal_comma_records_the_number(pages: Pages) -> None:
     criteria = pages.tandem.read.state(K)["criteria"]
     assert criteria["customer-satisfaction"]["latest"]["value"] == 4.3
     assert "Erfasst: Messwert erfasst" in client.get(response.headers["location"]).text
+    csrf = client.get(f"/initiatives/{K}/record/measurement").context["csrf"]
+    wrong = client.post(f"/initiatives/{K}/record/measurement", data={
+        "csrf": csrf, "criterion": "customer-satisfaction", "value": "viel"})
+    assert wrong.context["errors"] == {"value": "Geben Sie eine Zahl ein, etwa 4,5."}
 
 
 def test_a_rule_violation_marks_its_field_and_is_summarised_on_top(pages: Pages) -> None:
