@@ -206,3 +206,28 @@ def test_forms_open_with_what_is_usual_filled_in(pages: Pages) -> None:
         in status.text
     page = client.get(f"/initiatives/{K}")
     assert f"/initiatives/{K}/record/revise-criterion?criterion=customer-satisfaction" in page.text
+
+
+def test_the_addressee_resolves_an_escalation_by_picking_one_of_its_options(
+        pages: Pages) -> None:
+    tandem = pages.tandem
+    key = f"e-{uuid.uuid4().hex[:8]}"
+    tandem.record(tandem.app.raise_escalation, actor="miriam", initiative=K, escalation=key,
+                  topic="Weekend hotline during the launch",
+                  options=[{"key": "staff", "title": "Staff the weekend"},
+                           {"key": "close", "title": "Close on weekends"}],
+                  raised_by="miriam", due_at="2099-01-01T12:00:00+00:00")
+    client = pages.client("kathi")
+    form = client.get(f"/initiatives/{K}/record/decision", params={"escalation": key})
+    assert list(form.context["answers"]) == [f"escalation:{key}"]
+    assert form.context["values"]["decided_by"] == ["kathi"]
+    response = client.post(f"/initiatives/{K}/record/decision", data={
+        "csrf": form.context["csrf"], "answering": f"escalation:{key}",
+        "choice": f"escalation:{key}:staff", "rationale": "Launch weekend only.",
+        "decided_by": "kathi", "scope_new": "operations/support"}, follow_redirects=False)
+    assert response.status_code == 303, response.context and response.context["errors"]
+    escalation = tandem.read.state(K)["escalations"][key]
+    assert escalation["status"] == "resolved"
+    decision = tandem.read.state(K)["decisions"][escalation["resolved_by"]]
+    assert decision["title"] == "Staff the weekend" and decision["option"] == "staff"
+    assert decision["basis"] == {"kind": "escalation", "id": key}
