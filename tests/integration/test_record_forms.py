@@ -94,6 +94,7 @@ def test_three_wrong_fields_show_three_errors_at_once(pages: Pages, headers: dic
     assert set(errors) == {"choice", "rationale", "effective_at"}
     assert errors["rationale"] == empty
     assert errors["effective_at"] == bad_time
+    assert response.context["values"]["effective_at"] == ""  # no value a datetime input refuses
     assert response.text.count('aria-invalid="true"') >= 3
     assert 'id="error-summary" tabindex="-1" autofocus' in response.text
     for name in errors:
