@@ -232,3 +232,31 @@ def test_the_addressee_resolves_an_escalation_by_picking_one_of_its_options(
     decision = tandem.read.state(K)["decisions"][escalation["resolved_by"]]
     assert decision["title"] == "Staff the weekend" and decision["option"] == "staff"
     assert decision["basis"] == {"kind": "escalation", "id": key}
+
+
+def test_the_confirmation_names_a_person_by_name(pages: Pages) -> None:
+    client = pages.client("kathi")
+    csrf = client.get(f"/initiatives/{K}/record/member").context["csrf"]
+    response = client.post(f"/initiatives/{K}/record/member", data={
+        "csrf": csrf, "person": "ralf", "role": "observer"})
+    assert response.status_code == 200 and response.url.path == f"/initiatives/{K}"
+    assert response.context["recorded"]["name"] == "Ralf Neumann"
+    assert response.context["recorded"]["link"] == f"/initiatives/{K}#members"
+
+
+def test_the_confirmation_shows_nothing_the_reader_may_not_read(pages: Pages) -> None:
+    tandem = pages.tandem
+    iid = f"closed-{uuid.uuid4().hex[:6]}"
+    tandem.record(tandem.app.open_initiative, actor="kathi", initiative=iid, title="Closed",
+                  sponsor="kathi", units=["it", "operations"], escalation_path=["kathi"],
+                  visibility="members")
+    secret = tandem.record(tandem.app.define_criterion, actor="kathi", initiative=iid,
+                           criterion="secret", description="Secret target", target="0")
+    position = secret[0]["position"]
+    assert pages.client("kathi").get(f"/initiatives/{iid}", params={"recorded": position}
+                                     ).context["recorded"]["name"] == "Secret target"
+    lena = pages.client("lena")  # not a member of the closed initiative
+    page = lena.get(f"/initiatives/{K}", params={"recorded": position})
+    assert page.status_code == 200 and page.context["recorded"] is None
+    assert "Secret target" not in page.text
+    assert lena.get(f"/initiatives/{K}", params={"recorded": "x" * 40}).context["recorded"] is None
