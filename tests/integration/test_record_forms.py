@@ -78,10 +78,11 @@ def test_a_decision_answering_a_proposal_needs_only_an_option_and_a_rationale(
     assert pages.tandem.read.state(K)["proposals"][proposal]["status"] == "decided"
 
 
-@pytest.mark.parametrize(("headers", "empty"), [
-    (EN, "This field must not be empty."), (DE, "Dieses Feld darf nicht leer sein.")])
+@pytest.mark.parametrize(("headers", "empty", "bad_time"), [
+    (EN, "This field must not be empty.", "Enter a date, or a date and a time."),
+    (DE, "Dieses Feld darf nicht leer sein.", "Geben Sie ein Datum ein, oder ein Datum mit Uhrzeit.")])
 def test_three_wrong_fields_show_three_errors_at_once(pages: Pages, headers: dict[str, str],
-                                                      empty: str) -> None:
+                                                      empty: str, bad_time: str) -> None:
     client = pages.client("jonas", headers)
     csrf = client.get(f"/initiatives/{K}/record/decision").context["csrf"]
     before = pages.tandem.read.state(K)["events"]
@@ -92,6 +93,8 @@ def test_three_wrong_fields_show_three_errors_at_once(pages: Pages, headers: dic
     errors = response.context["errors"]
     assert set(errors) == {"choice", "rationale", "effective_at"}
     assert errors["rationale"] == empty
+    assert errors["effective_at"] == bad_time
+    assert response.context["values"]["effective_at"] == ""  # no value a datetime input refuses
     assert response.text.count('aria-invalid="true"') >= 3
     assert 'id="error-summary" tabindex="-1" autofocus' in response.text
     for name in errors:
@@ -109,6 +112,10 @@ def test_a_german_decimal_comma_records_the_number(pages: Pages) -> None:
     criteria = pages.tandem.read.state(K)["criteria"]
     assert criteria["customer-satisfaction"]["latest"]["value"] == 4.3
     assert "Erfasst: Messwert erfasst" in client.get(response.headers["location"]).text
+    csrf = client.get(f"/initiatives/{K}/record/measurement").context["csrf"]
+    wrong = client.post(f"/initiatives/{K}/record/measurement", data={
+        "csrf": csrf, "criterion": "customer-satisfaction", "value": "viel"})
+    assert wrong.context["errors"] == {"value": "Geben Sie eine Zahl ein, etwa 4,5."}
 
 
 def test_a_rule_violation_marks_its_field_and_is_summarised_on_top(pages: Pages) -> None:
@@ -183,3 +190,73 @@ def test_dissolving_the_tandem_records_with_a_reason(story: Tandem) -> None:
                            follow_redirects=False)
     assert response.status_code == 303
     assert story.read.state(K)["tandem"] is None
+
+
+def test_forms_open_with_what_is_usual_filled_in(pages: Pages) -> None:
+    client = pages.client("jonas")
+    goal = client.get(f"/initiatives/{K}/record/goal").context["values"]
+    assert sorted(goal["agreed_by"]) == ["jonas", "miriam"]  # the tandem agrees the goal
+    revise = client.get(f"/initiatives/{K}/record/revise-criterion",
+                        params={"criterion": "customer-satisfaction"}).context["values"]
+    criterion = pages.tandem.read.state(K)["criteria"]["customer-satisfaction"]
+    assert (revise["description"], revise["target"]) == (criterion["description"],
+                                                          criterion["target"])
+    status = client.get(f"/initiatives/{K}/record/status")
+    assert status.context["values"]["reported_by"] == ["jonas"]
+    assert '<input type="checkbox" name="reported_by" id="reported_by-jonas" value="jonas" checked' \
+        in status.text
+    page = client.get(f"/initiatives/{K}")
+    assert f"/initiatives/{K}/record/revise-criterion?criterion=customer-satisfaction" in page.text
+
+
+def test_the_addressee_resolves_an_escalation_by_picking_one_of_its_options(
+        pages: Pages) -> None:
+    tandem = pages.tandem
+    key = f"e-{uuid.uuid4().hex[:8]}"
+    tandem.record(tandem.app.raise_escalation, actor="miriam", initiative=K, escalation=key,
+                  topic="Weekend hotline during the launch",
+                  options=[{"key": "staff", "title": "Staff the weekend"},
+                           {"key": "close", "title": "Close on weekends"}],
+                  raised_by="miriam", due_at="2099-01-01T12:00:00+00:00")
+    client = pages.client("kathi")
+    form = client.get(f"/initiatives/{K}/record/decision", params={"escalation": key})
+    assert list(form.context["answers"]) == [f"escalation:{key}"]
+    assert form.context["values"]["decided_by"] == ["kathi"]
+    response = client.post(f"/initiatives/{K}/record/decision", data={
+        "csrf": form.context["csrf"], "answering": f"escalation:{key}",
+        "choice": f"escalation:{key}:staff", "rationale": "Launch weekend only.",
+        "decided_by": "kathi", "scope_new": "operations/support"}, follow_redirects=False)
+    assert response.status_code == 303, response.context and response.context["errors"]
+    escalation = tandem.read.state(K)["escalations"][key]
+    assert escalation["status"] == "resolved"
+    decision = tandem.read.state(K)["decisions"][escalation["resolved_by"]]
+    assert decision["title"] == "Staff the weekend" and decision["option"] == "staff"
+    assert decision["basis"] == {"kind": "escalation", "id": key}
+
+
+def test_the_confirmation_names_a_person_by_name(pages: Pages) -> None:
+    client = pages.client("kathi")
+    csrf = client.get(f"/initiatives/{K}/record/member").context["csrf"]
+    response = client.post(f"/initiatives/{K}/record/member", data={
+        "csrf": csrf, "person": "ralf", "role": "observer"})
+    assert response.status_code == 200 and response.url.path == f"/initiatives/{K}"
+    assert response.context["recorded"]["name"] == "Ralf Neumann"
+    assert response.context["recorded"]["link"] == f"/initiatives/{K}#members"
+
+
+def test_the_confirmation_shows_nothing_the_reader_may_not_read(pages: Pages) -> None:
+    tandem = pages.tandem
+    iid = f"closed-{uuid.uuid4().hex[:6]}"
+    tandem.record(tandem.app.open_initiative, actor="kathi", initiative=iid, title="Closed",
+                  sponsor="kathi", units=["it", "operations"], escalation_path=["kathi"],
+                  visibility="members")
+    secret = tandem.record(tandem.app.define_criterion, actor="kathi", initiative=iid,
+                           criterion="secret", description="Secret target", target="0")
+    position = secret[0]["position"]
+    assert pages.client("kathi").get(f"/initiatives/{iid}", params={"recorded": position}
+                                     ).context["recorded"]["name"] == "Secret target"
+    lena = pages.client("lena")  # not a member of the closed initiative
+    page = lena.get(f"/initiatives/{K}", params={"recorded": position})
+    assert page.status_code == 200 and page.context["recorded"] is None
+    assert "Secret target" not in page.text
+    assert lena.get(f"/initiatives/{K}", params={"recorded": "x" * 40}).context["recorded"] is None

@@ -19,6 +19,15 @@ EMPTY = N_("This field must not be empty.")
 CHOOSE_ONE = N_("Choose at least one person.")
 CHOOSE_OPTION = N_("Choose the option decided on.")
 TWO_OPTIONS = N_("Name at least two options, one a line.")
+# what the form says when the command's own check of a value would refuse it
+BAD = {
+    "scope": N_("Use a path of lowercase words such as technology/ordering, or * for "
+                "everything."),
+    "number": N_("Enter a number, such as 4.5."),
+    "datetime": N_("Enter a date, or a date and a time."),
+    "key": N_("Use 1 to 64 lowercase letters, digits and dashes, starting with a letter or "
+              "digit."),
+}
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                          "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 KEY_LENGTH = 60
@@ -119,7 +128,7 @@ def command_values(fields: Iterable[Any], values: Mapping[str, Any], ctx: Contex
         elif f.kind == "scope":
             text = str(values.get(f.name + "_new", "")).strip() or text or derived.get(f.name, "")
             if text:
-                _check(lambda t=text, n=f.name: v.scope(t, n), f.name, fail)
+                _check(lambda t=text, n=f.name: v.scope(t, n), f.name, fail, BAD["scope"])
                 kwargs[f.name] = text
             elif f.required:
                 fail(f.name, EMPTY)
@@ -131,17 +140,18 @@ def command_values(fields: Iterable[Any], values: Mapping[str, Any], ctx: Contex
                 continue
             if f.kind == "number":
                 text = decimal(text, ctx.language)
-                _check(lambda t=text, n=f.name: v.number(t, n), f.name, fail)
+                _check(lambda t=text, n=f.name: v.number(t, n), f.name, fail, BAD["number"])
             elif f.kind == "datetime":
                 text = form_time(text)  # typed in the site's time zone
-                _check(lambda t=text, n=f.name: v.parse_time(t, n), f.name, fail)
+                _check(lambda t=text, n=f.name: v.parse_time(t, n), f.name, fail,
+                       BAD["datetime"])
             kwargs[f.name] = text
     for f in fields:
         if f.kind != "key":
             continue
         typed = str(values.get(f.name, "")).strip()
         if typed:
-            _check(lambda t=typed, n=f.name: v.slug(t, n), f.name, fail)
+            _check(lambda t=typed, n=f.name: v.slug(t, n), f.name, fail, BAD["key"])
             kwargs[f.name] = typed
         else:
             title = " ".join(str(kwargs.get(n) or "") for n in f.source.split())
@@ -149,11 +159,12 @@ def command_values(fields: Iterable[Any], values: Mapping[str, Any], ctx: Contex
     return kwargs, errors
 
 
-def _check(run: Any, name: str, fail: Any) -> None:
+def _check(run: Any, name: str, fail: Any, message: str) -> None:
+    """Run the command's own check of one value; a refusal becomes the form's `message`."""
     try:
         run()
-    except InvalidInput as error:
-        fail(name, error.fields.get(name, error.detail))
+    except InvalidInput:
+        fail(name, message)
 
 
 def _choice(name: str, values: Mapping[str, Any], ctx: Context, kwargs: dict[str, Any],

@@ -120,7 +120,7 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         Field("title", N_("Title"), required=False,
               help=N_("Leave empty to use the chosen option's title.")),
         Field("scope", N_("Scope"), "scope", choices="scopes",
-              help=N_("Taken from the proposal it answers; pick another or add one.")),
+              help=N_("The scope of the proposal it answers, unless you pick or add another.")),
         key("decision", N_("Decision id"), "title", "decisions"),
         Field("mandate", N_("On mandate"), "select", required=False, choices="mandates",
               more=True, help=N_("Leave empty: the mandate that covers the deciders is found.")),

@@ -3,6 +3,7 @@ person and lands on the page where the new entry shows; errors go next to their 
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -24,6 +25,8 @@ from web.pages.session import csrf_ok
 from web.pages.views import RACI, STATUS
 
 router = APIRouter(include_in_schema=False)
+# what a datetime-local input can show again (anything else was not typed into one)
+LOCAL_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?)?$")
 
 
 def choices(read: ReadModels, iid: str, actor: str) -> dict[str, list[tuple[str, str]]]:
@@ -85,6 +88,8 @@ def _form_page(request: Request, iid: str, form: Form, values: dict[str, Any],
     answering = values.get("answering", "")
     answers = {k: a for k, a in ctx.answers.items() if not answering or k == answering}
     labels = {f.name: _(f.label) for f in form.fields}
+    values = {**values, **{f.name: "" for f in form.fields if f.kind == "datetime"
+                           and not LOCAL_TIME.match(str(values.get(f.name, "")))}}
     return render(request, "form.html", {
         "title": f"{_(form.title)} · {state['title']}", "iid": iid, "initiative": state,
         "form": form, "values": values, "errors": errors, "general": general, "rule": rule,
@@ -139,14 +144,22 @@ def record_form(request: Request, iid: str, kind: str) -> Response:
     user, session, form, refused = _guard(request, iid, kind)
     if refused is not None or form is None:
         return refused  # type: ignore[return-value]
+    read = pages(request).tandem.read
     prefill = shown(form.fields, request.query_params)
     for f in form.fields:
         if f.me and not prefill.get(f.name):
             prefill[f.name] = [user.person] if f.kind == "people" else user.person
     answering = prefill["answering"] = _answering(request.query_params)
     if answering and not prefill.get("scope"):
-        answer = context(pages(request).tandem.read, iid, user.person, "en").answers.get(answering)
+        answer = context(read, iid, user.person, "en").answers.get(answering)
         prefill["scope"] = answer["scope"] if answer else ""
+    state = read.state(iid)
+    if form.kind == "goal" and not prefill.get("agreed_by") and state["tandem"]:
+        prefill["agreed_by"] = list(state["tandem"]["people"])  # the tandem agrees the goal
+    criterion = state["criteria"].get(prefill.get("criterion") or "")
+    if form.kind == "revise-criterion" and criterion:  # revised from what it says now
+        for name in ("description", "target"):
+            prefill[name] = prefill.get(name) or criterion[name]
     return _form_page(request, iid, form, prefill, {}, [], None, 200, user, session)
 
 

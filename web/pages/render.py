@@ -151,8 +151,13 @@ def recorded_entry(request: Request, user: Principal | None) -> dict[str, str] |
             read.visibility(user.person, user.role).require(entry["initiative"])
     except DomainError:
         return None
-    return {"label": event_label(entry["type"]), "name": entry_name(entry["data"]),
-            "link": link_for(entry) or ""}
+    name = entry_name(entry["data"])
+    if name and name == entry["data"].get("person"):  # a person by name, not by id
+        try:
+            name = read.person(name)["name"]
+        except DomainError:
+            pass
+    return {"label": event_label(entry["type"]), "name": name, "link": link_for(entry) or ""}
 
 
 def to_login(request: Request) -> Response:
