@@ -21,6 +21,7 @@ from projections.members import EVERYTHING, MembershipQueries, Visibility
 from projections.responsibilities import ResponsibilityQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
+from projections.timeline_pages import TimelinePages
 
 
 def utc_now() -> datetime:
@@ -75,6 +76,8 @@ class ReadModels:
         self.members = members.members
         self.visibility = members.visibility
         self.attestation = attestations.of
+        # timelines a page at a time
+        self.timeline_page = TimelinePages(db, timeline).page
 
     def now(self) -> datetime:
         return self.clock()

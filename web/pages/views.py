@@ -67,7 +67,7 @@ STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked":
           "pending": N_("awaiting confirmation"), "disputed": N_("disputed"),
           "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
           "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
-          "tandem": N_("tandem partner")}
+          "tandem": N_("tandem partner"), "confirmed": N_("confirmed")}
 
 
 def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]]:
