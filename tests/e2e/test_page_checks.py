@@ -146,3 +146,29 @@ def test_the_nu_validator_finds_no_error_in_any_page(
               for m in messages if m.get("type") == "error"]
     assert errors == []
     assert run.returncode == 0
+
+
+def test_on_a_phone_the_matrix_scrolls_inside_its_card_with_a_visible_hint(
+        browser: Any, served: Served) -> None:
+    context = browser.new_context(locale="de-DE", viewport={"width": 360, "height": 780},
+                                  bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(served.login_link("jonas", f"/initiatives/{K}"))
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(served.url + f"/initiatives/{K}")
+        hint = page.locator("#matrix-hint")
+        assert hint.is_visible()
+        assert "seitlich wischen" in hint.inner_text()
+        sizes = page.evaluate("""() => {
+          const box = document.querySelector('#matrix .scroll');
+          return {inner: box.scrollWidth, shown: box.clientWidth,
+                  page: document.documentElement.scrollWidth, screen: window.innerWidth};
+        }""")
+        assert sizes["inner"] > sizes["shown"]  # the matrix scrolls inside its card
+        assert sizes["page"] <= sizes["screen"]  # and the page does not scroll sideways
+        assert check(page) == []
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert not hint.is_visible()
+    finally:
+        context.close()
