@@ -21,6 +21,9 @@ class Message(str):
         message.parts = tuple(part for part in parts if part[0])
         return message
 
+    def __reduce__(self) -> tuple[type[Message], tuple[Part, ...]]:
+        return (Message, self.parts)  # copies and pickles keep the template and parameters
+
 
 def said(template: str, **params: object) -> Message:
     """A message part (a noun, a phrase) that a reader translates inside another message."""

@@ -142,3 +142,19 @@ def test_no_time_attribute_carries_microseconds(pages: Pages) -> None:
         values = re.findall(r'datetime="([^"]+)"', text)
         assert values
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?", v) for v in values), values
+
+
+def test_rule_findings_are_said_in_german(pages: Pages) -> None:
+    from html import unescape
+
+    from web import i18n
+
+    page = pages.client(DE).get("/rules")
+    findings = [v.message for r in page.context["results"] for s in r["scenarios"]
+                for v in s.violations]
+    assert findings
+    i18n.use("de")
+    for message in findings:
+        german = i18n.gettext(message)
+        assert german != message
+        assert german in unescape(page.text)
