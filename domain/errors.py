@@ -5,6 +5,8 @@ The delivery layer maps them once, by class, to HTTP status codes and exit codes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 Part = tuple[str, dict[str, object]]
 
 
@@ -23,6 +25,21 @@ class Message(str):
 
     def __reduce__(self) -> tuple[type[Message], tuple[Part, ...]]:
         return (Message, self.parts)  # copies and pickles keep the template and parameters
+
+
+class People(str):
+    """People named in a message, by id (in English: "a, b"); a page shows their names."""
+
+    ids: tuple[str, ...]
+
+    def __new__(cls, ids: Iterable[str]) -> People:
+        found = tuple(str(i) for i in ids)
+        people = super().__new__(cls, ", ".join(found))
+        people.ids = found
+        return people
+
+    def __reduce__(self) -> tuple[type[People], tuple[tuple[str, ...]]]:
+        return (People, (self.ids,))
 
 
 def said(template: str, **params: object) -> Message:

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from domain import events as ev
-from domain.errors import Message, said
+from domain.errors import Message, People, said
 from domain.values import covers
 from projections.governance.history import History, Subject, days, is_a, when
 from projections.governance.registry import Finding, then
@@ -55,11 +55,11 @@ def goal_agreed(h: History, s: Subject) -> Iterator[Finding]:
                        and p not in h.confirmed_by(e)]
         if missing:
             yield Finding(said("The goal change at %(date)s was not agreed by %(people)s.",
-                               date=f"{when(e):%Y-%m-%d}", people=", ".join(missing)), [e])
+                               date=f"{when(e):%Y-%m-%d}", people=People(missing)), [e])
         elif unconfirmed:
             yield Finding(said("The goal change at %(date)s names %(people)s as agreeing, who "
                                "did not confirm it.", date=f"{when(e):%Y-%m-%d}",
-                               people=", ".join(unconfirmed)), [e])
+                               people=People(unconfirmed)), [e])
 
 
 @then("no entry was disputed", examples=("no entry was disputed",))
@@ -70,8 +70,8 @@ def nothing_disputed(h: History, s: Subject) -> Iterator[Finding]:
         if not s.in_window(when(e)):
             continue
         for person, answer in h.disputes(e).items():
-            yield Finding(said("%(person)s disputes %(type)s #%(position)s: %(reason)s",
-                               person=person, type=e["type"], position=e["position"],
+            yield Finding(said("%(person)s disputes entry #%(position)s: %(reason)s",
+                               person=People([person]), position=e["position"],
                                reason=answer["data"]["reason"]), [e, answer])
 
 
@@ -162,6 +162,6 @@ def accountable_load(h: History, s: Subject, n: int) -> Iterator[Finding]:
                 reported.add(person)
                 culprit = [e for e in entries if e["data"]["person"] == person] or entries
                 yield Finding(said("%(person)s was Accountable for %(count)s areas at once "
-                                   "(%(areas)s; at most %(n)s).", person=person, count=len(held),
+                                   "(%(areas)s; at most %(n)s).", person=People([person]), count=len(held),
                                    areas=", ".join(sorted(held)), n=n), culprit[-1:])
 

@@ -154,7 +154,22 @@ def test_rule_findings_are_said_in_german(pages: Pages) -> None:
                 for v in s.violations]
     assert findings
     i18n.use("de")
+    people = {p["person"]: p["name"] for p in pages.tandem.read.people()}
+    i18n.use_names(lambda pid: people.get(pid, pid))
     for message in findings:
         german = i18n.gettext(message)
         assert german != message
         assert german in unescape(page.text)
+
+
+def test_rule_findings_name_people_by_name(pages: Pages) -> None:
+    from domain.errors import People
+
+    page = pages.client(EN).get("/rules")
+    named = [v.message for r in page.context["results"] for s in r["scenarios"]
+             for v in s.violations
+             if any(isinstance(p, People) for _t, params in v.message.parts
+                    for p in params.values())]
+    assert named
+    text = visible(page.text)
+    assert not re.search(r"\b(kathi|jonas|miriam)\b", text)

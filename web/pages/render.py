@@ -108,12 +108,14 @@ def here(request: Request) -> str:
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
            user: Principal | None = None, session: Session | None = None) -> Response:
     lang = getattr(request.state, "lang", None) or language(request)
+    names = Names(pages(request).tandem.read if user else None)
+    i18n.use_names(names.person)
     base = {
         "user": user, "csrf": session.csrf if session else "", "lang": lang,
         "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
         "here": here(request), "can_write": bool(user and user.can_write),
         "waiting": waiting_count(request, user),
-        "names": Names(pages(request).tandem.read if user else None),
+        "names": names,
     }
     return pages(request).templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status)
