@@ -173,3 +173,12 @@ def test_rule_findings_name_people_by_name(pages: Pages) -> None:
     assert named
     text = visible(page.text)
     assert not re.search(r"\b(kathi|jonas|miriam)\b", text)
+
+
+def test_a_browser_asking_for_no_page_gets_the_error_page_in_its_language(pages: Pages) -> None:
+    client = pages.client(DE)
+    page = client.get("/gibt/es/nicht", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404
+    assert "Diese Seite gibt es nicht." in page.text and page.context["title"] == "Nicht gefunden"
+    script = client.get("/gibt/es/nicht", headers={"Accept": "application/json"})
+    assert script.status_code == 404 and script.json() == {"detail": "Not Found"}
