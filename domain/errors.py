@@ -27,19 +27,19 @@ class Message(str):
         return (Message, self.parts)  # copies and pickles keep the template and parameters
 
 
-class People(str):
-    """People named in a message, by id (in English: "a, b"); a page shows their names."""
+class Persons(str):
+    """Persons named in a message, by id (in English: "a, b"); a page shows their names."""
 
     ids: tuple[str, ...]
 
-    def __new__(cls, ids: Iterable[str]) -> People:
+    def __new__(cls, ids: Iterable[str]) -> Persons:
         found = tuple(str(i) for i in ids)
         people = super().__new__(cls, ", ".join(found))
         people.ids = found
         return people
 
-    def __reduce__(self) -> tuple[type[People], tuple[tuple[str, ...]]]:
-        return (People, (self.ids,))
+    def __reduce__(self) -> tuple[type[Persons], tuple[tuple[str, ...]]]:
+        return (Persons, (self.ids,))
 
 
 def said(template: str, **params: object) -> Message:

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from babel.support import Translations
 
-from domain.errors import Message, People
+from domain.errors import Message, Persons
 
 LOCALES = ("en", "de")
 DEFAULT = "en"
@@ -69,6 +69,13 @@ def gettext(message: str) -> str:
     return catalogue.gettext(message)
 
 
+def rule_detail(detail: str, sentence: str) -> str:
+    """What a rule violation adds to its rule's sentence, in the current language."""
+    if isinstance(detail, Message):
+        return gettext(Message(*(part for part in detail.parts if part[0] != sentence)))
+    return detail.removeprefix(sentence).strip()
+
+
 _namer: ContextVar[Callable[[str], str]] = ContextVar("tandem_namer", default=str)
 
 
@@ -86,7 +93,7 @@ def _fill(translated: str, template: str, params: dict[str, object]) -> str:
     if not params:
         return translated
     words = {key: gettext(value) if isinstance(value, Message)
-             else _people(value.ids) if isinstance(value, People)
+             else _people(value.ids) if isinstance(value, Persons)
              else number(value) if isinstance(value, float) else value
              for key, value in params.items()}
     try:

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from domain import events as ev
-from domain.errors import Message, People, said
+from domain.errors import Message, Persons, said
 from domain.values import covers
 from projections.governance.history import History, Subject, days, is_a, when
 from projections.governance.registry import Finding, then
@@ -55,11 +55,11 @@ def goal_agreed(h: History, s: Subject) -> Iterator[Finding]:
                        and p not in h.confirmed_by(e)]
         if missing:
             yield Finding(said("The goal change at %(date)s was not agreed by %(people)s.",
-                               date=f"{when(e):%Y-%m-%d}", people=People(missing)), [e])
+                               date=f"{when(e):%Y-%m-%d}", people=Persons(missing)), [e])
         elif unconfirmed:
             yield Finding(said("The goal change at %(date)s names %(people)s as agreeing, who "
                                "did not confirm it.", date=f"{when(e):%Y-%m-%d}",
-                               people=People(unconfirmed)), [e])
+                               people=Persons(unconfirmed)), [e])
 
 
 @then("no entry was disputed", examples=("no entry was disputed",))
@@ -71,7 +71,7 @@ def nothing_disputed(h: History, s: Subject) -> Iterator[Finding]:
             continue
         for person, answer in h.disputes(e).items():
             yield Finding(said("%(person)s disputes entry #%(position)s: %(reason)s",
-                               person=People([person]), position=e["position"],
+                               person=Persons([person]), position=e["position"],
                                reason=answer["data"]["reason"]), [e, answer])
 
 
@@ -162,6 +162,6 @@ def accountable_load(h: History, s: Subject, n: int) -> Iterator[Finding]:
                 reported.add(person)
                 culprit = [e for e in entries if e["data"]["person"] == person] or entries
                 yield Finding(said("%(person)s was Accountable for %(count)s areas at once "
-                                   "(%(areas)s; at most %(n)s).", person=People([person]), count=len(held),
+                                   "(%(areas)s; at most %(n)s).", person=Persons([person]), count=len(held),
                                    areas=", ".join(sorted(held)), n=n), culprit[-1:])
 

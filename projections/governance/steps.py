@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from domain import events as ev
-from domain.errors import Message, People, said
+from domain.errors import Message, Persons, said
 from domain.values import covers
 from projections.governance.history import History, Subject, days, is_a, order, when
 from projections.governance.registry import Finding, given, then
@@ -86,7 +86,7 @@ def valid_basis(h: History, s: Subject) -> Iterator[Finding]:
         unconfirmed = [p for p in h.named(e) if p not in h.confirmed_by(e)]
         if unconfirmed:
             yield Finding(said("%(entry)s: its basis rests on %(people)s deciding, who did not "
-                               "confirm it.", entry=_name(e), people=People(unconfirmed)), [e])
+                               "confirm it.", entry=_name(e), people=Persons(unconfirmed)), [e])
 
 
 @then("each was recorded within {n} days of taking effect", over=("decisions",),
@@ -140,7 +140,7 @@ def answered_at_level(h: History, s: Subject, n: int) -> Iterator[Finding]:
                 state = "before it was answered" if ended else "without an answer so far"
                 yield Finding(said("%(entry)s waited %(days)s days at level %(level)s "
                                    "(%(holder)s) %(state)s (at most %(n)s).", entry=_name(e),
-                                   days=_d(waited), level=level, holder=People([holder]),
+                                   days=_d(waited), level=level, holder=Persons([holder]),
                                    state=said(state), n=n), _distinct(e, last))
 
 
@@ -155,7 +155,7 @@ def answered_by_due_date(h: History, s: Subject) -> Iterator[Finding]:
             if end > due:
                 yield Finding(said("%(entry)s was not answered at level %(level)s (%(holder)s) "
                                    "by its due date %(due)s.", entry=_name(e), level=level,
-                                   holder=People([holder]), due=f"{due:%Y-%m-%d %H:%M}"),
+                                   holder=Persons([holder]), due=f"{due:%Y-%m-%d %H:%M}"),
                               _distinct(e, last))
 
 
@@ -194,7 +194,7 @@ def confirmed_promptly(h: History, s: Subject, n: int) -> Iterator[Finding]:
                 state = ("%(entry)s names %(person)s, who confirmed it after %(days)s days "
                          "(at most %(n)s)." if answer else "%(entry)s names %(person)s, who has "
                          "not confirmed it after %(days)s days (at most %(n)s).")
-                yield Finding(said(state, entry=_name(e), person=People([person]), days=_d(waited), n=n),
+                yield Finding(said(state, entry=_name(e), person=Persons([person]), days=_d(waited), n=n),
                               [e, *([answer] if answer else [])])
 
 
@@ -211,12 +211,12 @@ def reported_jointly(h: History, s: Subject) -> Iterator[Finding]:
         if not tandem or missing:
             why = "Status report at %(date)s was reported without %(people)s." if tandem \
                 else "Status report at %(date)s was reported with no tandem in place."
-            yield Finding(said(why, date=f"{when(e):%Y-%m-%d}", people=People(missing)),
+            yield Finding(said(why, date=f"{when(e):%Y-%m-%d}", people=Persons(missing)),
                           [e])
         elif unconfirmed:
             yield Finding(said("Status report at %(date)s names %(people)s as reporting, who did "
                                "not confirm it.", date=f"{when(e):%Y-%m-%d}",
-                               people=People(unconfirmed)), [e])
+                               people=Persons(unconfirmed)), [e])
 
 
 @then("each was accepted within {n} days", over=("handoffs",),
@@ -282,7 +282,7 @@ def _basis_problem(h: History, e: dict[str, Any]) -> Message | None:
                         at=f"{at:%Y-%m-%d %H:%M}")
         if m["person"] not in deciders:
             return said("mandate %(key)s is held by %(person)s, who is not among the deciders.",
-                        key=key, person=People([m["person"]]))
+                        key=key, person=Persons([m["person"]]))
         if not covers(m["scope"], d["scope"]):
             return said("mandate %(key)s (scope %(mandate_scope)s) does not cover %(scope)s.",
                         key=key, mandate_scope=m["scope"], scope=d["scope"])
@@ -303,11 +303,11 @@ def _basis_problem(h: History, e: dict[str, Any]) -> Message | None:
                 holder = f["data"]["addressed_to"]
         if holder not in deciders:
             return said("escalation %(key)s was addressed to %(holder)s, who is not among the "
-                        "deciders.", key=key, holder=People([holder]))
+                        "deciders.", key=key, holder=Persons([holder]))
         return None
     if kind == "sponsor":
         if h.sponsor not in deciders:
-            return said("the sponsor %(person)s is not among the deciders.", person=People([str(h.sponsor)]))
+            return said("the sponsor %(person)s is not among the deciders.", person=Persons([str(h.sponsor)]))
         return None
     return said("no basis was recorded (basis %(basis)s).", basis=str(basis or "missing"))
 

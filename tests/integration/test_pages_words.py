@@ -163,12 +163,12 @@ def test_rule_findings_are_said_in_german(pages: Pages) -> None:
 
 
 def test_rule_findings_name_people_by_name(pages: Pages) -> None:
-    from domain.errors import People
+    from domain.errors import Persons
 
     page = pages.client(EN).get("/rules")
     named = [v.message for r in page.context["results"] for s in r["scenarios"]
              for v in s.violations
-             if any(isinstance(p, People) for _t, params in v.message.parts
+             if any(isinstance(p, Persons) for _t, params in v.message.parts
                     for p in params.values())]
     assert named
     text = visible(page.text)
@@ -182,3 +182,16 @@ def test_a_browser_asking_for_no_page_gets_the_error_page_in_its_language(pages:
     assert "Diese Seite gibt es nicht." in page.text and page.context["title"] == "Nicht gefunden"
     script = client.get("/gibt/es/nicht", headers={"Accept": "application/json"})
     assert script.status_code == 404 and script.json() == {"detail": "Not Found"}
+
+
+def test_a_refused_form_says_the_rule_and_its_detail_in_german(pages: Pages) -> None:
+    client = pages.client(DE)
+    form = client.get(f"/initiatives/{K}/record/decision")
+    response = client.post(f"/initiatives/{K}/record/decision", data={
+        "csrf": form.context["csrf"], "decision": "d-lena-de", "title": "Lieferzeit anzeigen",
+        "scope": "technology/ordering", "options": "estimate: Schätzung\nnone: Nichts",
+        "option": "estimate", "rationale": "Kunden wollten es.", "decided_by": "lena"})
+    assert response.status_code == 422
+    rule = response.context["rule"]
+    assert rule["id"] == "decision-basis"
+    assert rule["detail"] == "Kein Mandat deckt „technology/ordering“ für Lena Hoffmann ab."

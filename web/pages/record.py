@@ -17,6 +17,7 @@ from projections.queries import ReadModels
 from web import requests
 from web.errors import status_of
 from web.i18n import gettext as _
+from web.i18n import rule_detail
 from web.pages.forms import FORMS, Form, Submission, command_values, field_errors
 from web.pages.render import failure, language, login_state, pages, render, to_login
 from web.pages.session import csrf_ok
@@ -137,7 +138,7 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
             rule = None
             if error.rule:
                 sentence = RULES[error.rule].sentence
-                detail = error.detail.removeprefix(sentence).strip()
+                detail = rule_detail(error.detail, sentence)
                 rule = {"id": error.rule, "sentence": _(sentence), "detail": detail}
             return _form_page(request, iid, form, values, {}, [] if rule else [_(error.detail)],
                               rule, status_of(error), user, session, key)
