@@ -18,12 +18,18 @@ from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
 from eventsourcing.utils import strtobool
 
 from domain import values as v
+from domain.criteria import COMPARISONS
 from domain.directory import Person, Unit
 from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, said
 from domain.initiative import Initiative
@@ -81,26 +87,99 @@ class _Directory:
 
 
 class _Repository(Repository[Any]):
-    """The library's repository, copying a cached aggregate under a lock per aggregate.
+    """The library's repository, whose cached aggregates are never deep-copied per command.
 
-    The library fast-forwards a cached aggregate under a lock but deep-copies it outside that
-    lock, so one thread could copy an aggregate while another fast-forwards it ("dictionary
-    changed size during iteration"). Here fast-forward and copy happen under one lock.
+    A cached aggregate, once handed out, is shared: readers (the people an initiative's
+    command names, the signed-in person) read it without a copy, so it must never change
+    under them. It changes only in two ways, both under its own lock:
+
+    - an initiative's command changes the cached initiative itself (only commands, holding
+      that lock, read an initiative from the cache), and a command that fails after changing
+      it (refused halfway, a conflict, a failed save) evicts it, so that the next command
+      reads it from the store again (discard on failure);
+    - any other aggregate (a person, a unit) is changed on a copy, which replaces the cached
+      one once saved (copy on write); so is an aggregate that another process moved on
+      (fast-forwarded on a copy).
     """
 
-    STRIPES = 64
+    IN_PLACE: tuple[type[Aggregate], ...] = (Initiative,)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+        self._locks: dict[Any, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
+
+    def lock(self, aggregate_id: Any) -> threading.RLock:
+        """The lock under which an aggregate is fast-forwarded, and changed by a command."""
+        with self._locks_lock:
+            found = self._locks.get(aggregate_id)
+            if found is None:
+                found = self._locks[aggregate_id] = threading.RLock()
+            return found
 
     def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        copy = kwargs.pop("deepcopy_from_cache", True) and self.deepcopy_from_cache
-        if version is not None or not self.cache or not copy:
-            return super().get(aggregate_id, version=version, deepcopy_from_cache=copy, **kwargs)
-        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
-            cached = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
-            return deepcopy(cached)
+        kwargs.pop("deepcopy_from_cache", None)
+        if version is not None or not self.cache:
+            return super().get(aggregate_id, version=version, deepcopy_from_cache=False,
+                               **kwargs)
+        with self.lock(aggregate_id):
+            return self._current(aggregate_id)
+
+    def _current(self, aggregate_id: Any) -> Any:
+        cache = self.cache
+        assert cache is not None  # noqa: S101 - only called with a cache
+        try:
+            cached = cache.get(aggregate_id)
+        except KeyError:
+            found: Any = self._reconstruct_aggregate(
+                aggregate_id, None, project_aggregate)  # type: ignore[arg-type]
+            cache.put(aggregate_id, found)
+            return found
+        if not self.fastforward:
+            return cached
+        newer = list(self.event_store.get(originator_id=aggregate_id, gt=cached.version))
+        if not newer:
+            return cached
+        moved = project_aggregate(deepcopy(cached), newer)  # never change what others hold
+        cache.put(aggregate_id, moved)
+        return moved
+
+    @contextmanager
+    def changing(self, aggregate_id: Any) -> Iterator[Callable[[Any], Any]]:
+        """Hold the aggregate's lock while a command changes it and saves: gives the aggregate
+        to change (the cached one itself, or a copy of it), and afterwards keeps the saved
+        aggregate in the cache, or evicts one a failed command left changed."""
+        with self.lock(aggregate_id):
+            handed: list[tuple[Any, Any, int]] = []
+
+            def work(found: Any) -> Any:
+                mine = found if isinstance(found, self.IN_PLACE) else deepcopy(found)
+                handed.append((found, mine, found.version))
+                return mine
+
+            try:
+                yield work
+            except BaseException:
+                if handed and self.cache is not None:
+                    found, mine, version = handed[-1]
+                    if mine is found and (mine.version != version or mine.pending_events):
+                        self._evict(aggregate_id)
+                raise
+            if handed and self.cache is not None:
+                found, mine, version = handed[-1]
+                if mine is not found and mine.version != version:
+                    self.cache.put(aggregate_id, mine)
+
+    def evict(self, aggregate_id: Any) -> None:
+        with self.lock(aggregate_id):
+            self._evict(aggregate_id)
+
+    def _evict(self, aggregate_id: Any) -> None:
+        if self.cache is not None:
+            try:
+                self.cache.get(aggregate_id, evict=True)
+            except KeyError:
+                pass
 
 
 class TandemApplication(Application[Any]):
@@ -185,18 +264,27 @@ class TandemApplication(Application[Any]):
             raise Conflict("A %(what)s '%(key)s' already exists.", what=said(what),
                            key=key) from None
 
+    @property
+    def _aggregates(self) -> _Repository:
+        found = self.repository
+        assert isinstance(found, _Repository)  # noqa: S101 - made by construct_repository
+        return found
+
     def _change(
         self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
     ) -> list[Recording[Any]]:
-        """Load, apply the command, save; retry when another writer got there first."""
+        """Load, apply the command, save; retry when another writer got there first. The
+        aggregate is not copied for the command (see `_Repository`)."""
         for attempt in range(ATTEMPTS):
-            aggregate = self.find(cls, aggregate_id)
-            if aggregate is None:
-                raise NotFound("There is no %(what)s '%(key)s'.", rule="known-references",
-                               what=said(what), key=key)
-            command(aggregate)
             try:
-                return self.save(aggregate)
+                with self._aggregates.changing(aggregate_id) as work:
+                    found = self.find(cls, aggregate_id)
+                    if found is None:
+                        raise NotFound("There is no %(what)s '%(key)s'.",
+                                       rule="known-references", what=said(what), key=key)
+                    aggregate = work(found)
+                    command(aggregate)
+                    return self.save(aggregate)
             except IntegrityError:
                 # jittered backoff, so that writers who collided do not collide again at once
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
@@ -211,22 +299,25 @@ class TandemApplication(Application[Any]):
         events are saved together when the block ends, and nothing is saved if it raises.
         """
         iid = v.slug(initiative, "initiative")
-        aggregate = self.find(Initiative, Initiative.id_for(iid))
-        if aggregate is None:
-            raise NotFound("There is no initiative '%(key)s'.", rule="known-references", key=iid)
-        recordings: list[Recording[Any]] = []
-        self._batches.current = (iid, aggregate)
-        self._batches.people = {}  # people read once per batch: one unit of work
-        try:
-            yield recordings
-        finally:
-            self._batches.current = None
-            self._batches.people = None
-        try:
-            recordings.extend(self.save(aggregate))
-        except IntegrityError:
-            raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
-                           key=iid) from None
+        with self._aggregates.changing(Initiative.id_for(iid)) as work:
+            found = self.find(Initiative, Initiative.id_for(iid))
+            if found is None:
+                raise NotFound("There is no initiative '%(key)s'.", rule="known-references",
+                               key=iid)
+            aggregate = work(found)
+            recordings: list[Recording[Any]] = []
+            self._batches.current = (iid, aggregate)
+            self._batches.people = {}  # people read once per batch: one unit of work
+            try:
+                yield recordings
+            finally:
+                self._batches.current = None
+                self._batches.people = None
+            try:
+                recordings.extend(self.save(aggregate))
+            except IntegrityError:
+                raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
+                               key=iid) from None
 
     def _in_initiative(
         self, initiative: str, actor: str, command: Callable[[Initiative, datetime], None],
@@ -381,23 +472,38 @@ class TandemApplication(Application[Any]):
             effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
 
     def define_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, effective_at: object = None, comparison: object = None,
+                         target_value: object = None, target_unit: object = "",
+                         owners: object = (), data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
+        """A success criterion; with `comparison` and `target_value` it is measurable: its
+        state (pending, met, missed) follows from the measurements at each evaluation date."""
         key = v.slug(criterion, "id")
         description = v.text(description, "description")
         target = v.text(target, "target")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.define_criterion(
             criterion=key, description=description, target=target, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def revise_criterion(self, *, actor: str, initiative: str, criterion: str, description: str,
-                         target: str, reason: str, effective_at: object = None) -> list[Recording[Any]]:
+                         target: str, reason: str, effective_at: object = None,
+                         comparison: object = None, target_value: object = None,
+                         target_unit: object = "", owners: object = (),
+                         data_source: object = "",
+                         evaluation_dates: object = ()) -> list[Recording[Any]]:
         key = v.slug(criterion, "criterion")
         description = v.text(description, "description")
         target = v.text(target, "target")
         reason = v.text(reason, "reason")
+        measurable = _measurable(comparison, target_value, target_unit, owners, data_source,
+                                 evaluation_dates)
         return self._in_initiative(initiative, actor, lambda agg, now: agg.revise_criterion(
             criterion=key, description=description, target=target, reason=reason, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now))
+            effective_at=self._when(agg, effective_at, now), now=now, measurable=measurable,
+            people=self.people))
 
     def retire_criterion(self, *, actor: str, initiative: str, criterion: str, reason: str,
                          effective_at: object = None) -> list[Recording[Any]]:
@@ -449,14 +555,19 @@ class TandemApplication(Application[Any]):
             reason=reason, actor=actor, effective_at=self._when(agg, effective_at, now), now=now))
 
     def grant_mandate(self, *, actor: str, initiative: str, mandate: str, person: str, scope: str,
-                      limits: str = "", effective_at: object = None) -> list[Recording[Any]]:
+                      limits: str = "", effective_at: object = None, valid_until: object = None,
+                      budget_amount: object = None, budget_currency: object = None,
+                      may_delegate: bool = False) -> list[Recording[Any]]:
         key = v.slug(mandate, "id")
         person = v.slug(person, "person")
         scope = v.scope(scope)
         limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.grant_mandate(
             mandate=key, person=person, scope=scope, limits=limits, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            valid_until=until, budget=budget, may_delegate=bool(may_delegate)))
 
     def revoke_mandate(self, *, actor: str, initiative: str, mandate: str, reason: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -483,9 +594,11 @@ class TandemApplication(Application[Any]):
         self, *, actor: str, initiative: str, decision: str, scope: str, title: str, option: str,
         rationale: str, decided_by: Sequence[str] | str, proposal: str | None = None,
         escalation: str | None = None, options: object = None, mandate: str | None = None,
-        supersedes: str | None = None, effective_at: object = None,
+        supersedes: str | None = None, effective_at: object = None, amount: object = None,
+        currency: object = None,
     ) -> list[Recording[Any]]:
         key = v.slug(decision, "id")
+        money = _money(amount, currency, "amount", "currency")
         scope = v.scope(scope)
         title = v.text(title, "title")
         option = v.slug(option, "option")
@@ -502,7 +615,8 @@ class TandemApplication(Application[Any]):
             decided_by=deciders, options=considered, proposal=refs["proposal"],
             escalation=refs["escalation"], mandate=refs["mandate"],
             supersedes=refs["supersedes"], actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            amount=money))
 
     def revoke_decision(self, *, actor: str, initiative: str, decision: str, reason: str,
                         effective_at: object = None) -> list[Recording[Any]]:
@@ -545,15 +659,17 @@ class TandemApplication(Application[Any]):
         return recordings
 
     def start_handoff(self, *, actor: str, initiative: str, handoff: str, item: str,
-                      from_person: str, to_person: str,
-                      effective_at: object = None) -> list[Recording[Any]]:
+                      from_person: str, to_person: str, effective_at: object = None,
+                      acceptance_criteria: object = ()) -> list[Recording[Any]]:
         key = v.slug(handoff, "id")
         item = v.text(item, "item")
         giver = v.slug(from_person, "from")
         taker = v.slug(to_person, "to")
+        criteria = v.texts(acceptance_criteria, "acceptance_criteria")
         return self._in_initiative(initiative, actor, lambda agg, now: agg.start_handoff(
             handoff=key, item=item, from_person=giver, to_person=taker, actor=actor,
-            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            acceptance_criteria=criteria))
 
     def accept_handoff(self, *, actor: str, initiative: str, handoff: str,
                        effective_at: object = None) -> list[Recording[Any]]:
@@ -630,3 +746,134 @@ class TandemApplication(Application[Any]):
             raise InvalidInput("A dispute says why: give a reason.", field="reason") from None
         return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
             entry=entry, position=position, reason=reason, actor=actor, now=now), writer=False)
+
+    # -- imports from existing decision records ------------------------------------------------
+
+    def import_decision(
+        self, *, actor: str, initiative: str, decision: str, scope: str, title: str,
+        option: str, rationale: str, decided_by: Sequence[str], options: object,
+        source: str, proposal: str | None = None, supersedes: str | None = None,
+        effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """A decision taken as an existing record says (`source` names the record): its
+        deciders' claim until they confirm it, on the record's basis when no mandate covers it."""
+        key = v.slug(decision, "id")
+        scope = v.scope(scope)
+        title = v.text(title, "title")
+        option = v.slug(option, "option")
+        rationale = v.text(rationale, "rationale")
+        deciders = v.slugs(decided_by, "decided_by")
+        considered = v.options(options)
+        source = v.text(source, "source")
+        refs = {name: (v.slug(value, name) if value not in (None, "") else None)
+                for name, value in (("proposal", proposal), ("supersedes", supersedes))}
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.take_decision(
+            decision=key, scope=scope, title=title, option=option, rationale=rationale,
+            decided_by=deciders, options=considered, proposal=refs["proposal"], escalation=None,
+            mandate=None, supersedes=refs["supersedes"], actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            imported=source))
+
+    def mark_imported(
+        self, *, actor: str, initiative: str, source: str, sha256: str, format: str,
+        entries: Sequence[str], effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """Which record the entries `entries` came from, and the SHA-256 of its bytes."""
+        source = v.text(source, "source")
+        if not isinstance(sha256, str) or len(sha256) != 64 or \
+                any(c not in "0123456789abcdef" for c in sha256):
+            raise InvalidInput("A SHA-256 is 64 lowercase hexadecimal digits.", field="sha256")
+        format = v.text(format, "format")
+        keys = v.slugs(entries, "entries")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.mark_imported(
+            source=source, sha256=sha256, format=format, entries=keys, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+    # -- the rhythm of working together (appended) ---------------------------------------------
+
+    def delegate_mandate(self, *, actor: str, initiative: str, mandate: str, delegated_from: str,
+                         person: str, scope: str, limits: str = "", valid_until: object = None,
+                         budget_amount: object = None, budget_currency: object = None,
+                         effective_at: object = None) -> list[Recording[Any]]:
+        """The holder of a mandate (the actor) passes a narrower one on to `person`."""
+        key = v.slug(mandate, "id")
+        parent = v.slug(delegated_from, "delegated_from")
+        person = v.slug(person, "person")
+        scope = v.scope(scope)
+        limits = v.text(limits, "limits", required=False)
+        until = _optional_time(valid_until, "valid_until")
+        budget = _money(budget_amount, budget_currency, "budget_amount", "budget_currency")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.delegate_mandate(
+            mandate=key, delegated_from=parent, person=person, scope=scope, limits=limits,
+            valid_until=until, budget=budget, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def refuse_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) does not take a waiting handoff over, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "refused", reason, effective_at)
+
+    def return_handoff(self, *, actor: str, initiative: str, handoff: str, reason: str,
+                       effective_at: object = None) -> list[Recording[Any]]:
+        """The receiver (the actor) gives accepted work back, saying why."""
+        return self._answer_handoff(actor, initiative, handoff, "returned", reason, effective_at)
+
+    def _answer_handoff(self, actor: str, initiative: str, handoff: str, answer: str,
+                        reason: str, effective_at: object) -> list[Recording[Any]]:
+        key = v.slug(handoff, "handoff")
+        try:
+            why = v.text(reason, "reason")
+        except InvalidInput:
+            raise InvalidInput("Say why: give a reason.", field="reason") from None
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.answer_handoff(
+            handoff=key, answer=answer, reason=why, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+
+def _optional_time(value: object, field: str) -> datetime | None:
+    return None if value is None or value == "" else v.parse_time(value, field)
+
+
+def _money(amount: object, currency: object, amount_field: str,
+           currency_field: str) -> tuple[float, str] | None:
+    """An amount and its currency, both or neither."""
+    if amount is None or amount == "":
+        if currency not in (None, ""):
+            raise InvalidInput("A currency goes with an amount.", field=amount_field)
+        return None
+    return (v.amount(amount, amount_field), v.currency(currency, currency_field))
+
+
+def _measurable(comparison: object, target_value: object, target_unit: object, owners: object,
+                data_source: object, evaluation_dates: object) -> dict[str, Any] | None:
+    """The structured target of a criterion, or None when none is given."""
+    if comparison in (None, "") and target_value in (None, ""):
+        if owners or data_source or evaluation_dates or target_unit:
+            raise InvalidInput("Owners, data source, unit and evaluation dates belong to a "
+                               "measurable target: give its comparison and value.",
+                               field="comparison")
+        return None
+    if comparison not in COMPARISONS:
+        raise InvalidInput("The comparison is one of %(choices)s.", field="comparison",
+                           choices=", ".join(COMPARISONS))
+    if target_value in (None, ""):
+        raise InvalidInput("A measurable target has a value.", field="target_value")
+    dates = sorted({v.parse_time(d, "evaluation_dates")
+                    for d in v.bounded(_listed(evaluation_dates, "evaluation_dates"), "evaluation_dates")})
+    return {
+        "comparison": str(comparison),
+        "target_value": v.number(target_value, "target_value"),
+        "target_unit": v.text(target_unit, "target_unit", required=False),
+        "owners": v.slugs(_listed(owners, "owners"), "owners", minimum=0),
+        "data_source": v.text(data_source, "data_source", required=False),
+        "evaluation_dates": [d.isoformat() for d in dates],
+    }
+
+
+def _listed(value: object, field: str) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise InvalidInput("Expected a list.", field=field)
+    return list(value)

@@ -60,6 +60,15 @@ class CriterionDefined(InitiativeEvent):
     criterion: str
     description: str
     target: str
+    # Added later, with defaults, so that criteria defined before replay unchanged: a
+    # structured target (the measured value `comparison` `target_value`, in `target_unit`),
+    # its owners (one per unit), where the data comes from, and when it is evaluated.
+    comparison: str | None = None
+    target_value: float | None = None
+    target_unit: str = ""
+    owners: list[str] | None = None
+    data_source: str = ""
+    evaluation_dates: list[str] | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.criteria[self.criterion] = {"active": True, "defined_at": self.effective_at}
@@ -70,6 +79,13 @@ class CriterionRevised(InitiativeEvent):
     description: str
     target: str
     reason: str
+    # Added later, with defaults (as on CriterionDefined).
+    comparison: str | None = None
+    target_value: float | None = None
+    target_unit: str = ""
+    owners: list[str] | None = None
+    data_source: str = ""
+    evaluation_dates: list[str] | None = None
 
 
 class CriterionRetired(InitiativeEvent):
@@ -134,6 +150,13 @@ class MandateGranted(InitiativeEvent):
     scope: str
     limits: str
     granted_by: str
+    # Added later, with defaults, so that grants recorded before them replay unchanged:
+    # the mandate ends by itself at `valid_until`; decisions on it carry an amount up to
+    # `budget_amount` in `budget_currency`; with `may_delegate` its holder grants narrower ones.
+    valid_until: datetime | None = None
+    budget_amount: float | None = None
+    budget_currency: str | None = None
+    may_delegate: bool = False
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.mandates[self.mandate] = {
@@ -141,6 +164,11 @@ class MandateGranted(InitiativeEvent):
             "scope": self.scope,
             "start": self.effective_at,
             "end": None,
+            "valid_until": self.valid_until,
+            "budget": (None if self.budget_amount is None
+                       else (self.budget_amount, self.budget_currency)),
+            "may_delegate": self.may_delegate,
+            "parent": None,
         }
 
 
@@ -184,6 +212,9 @@ class DecisionTaken(InitiativeEvent):
     proposal: str | None
     escalation: str | None
     supersedes: str | None
+    # Added later, with defaults: what the decision commits (checked against a mandate's cap).
+    amount: float | None = None
+    currency: str | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         # A decision recorded for deciders other than its recorder is their claim until they
@@ -267,17 +298,20 @@ class HandoffStarted(InitiativeEvent):
     item: str
     from_person: str
     to_person: str
+    # Added later, with a default: what the receiver checks before accepting.
+    acceptance_criteria: list[str] | None = None
 
     def apply(self, initiative: InitiativeState) -> None:
         initiative.handoffs[self.handoff] = {"accepted": False, "started_at": self.effective_at,
-                                             "to": self.to_person}
+                                             "to": self.to_person, "answer": None,
+                                             "answered_at": None}
 
 
 class HandoffAccepted(InitiativeEvent):
     handoff: str
 
     def apply(self, initiative: InitiativeState) -> None:
-        initiative.handoffs[self.handoff]["accepted"] = True
+        initiative.handoffs[self.handoff].update(accepted=True, answered_at=self.effective_at)
 
 
 class StatusReported(InitiativeEvent):
@@ -356,3 +390,71 @@ INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
     HandoffAccepted, StatusReported, RulesAdopted, InitiativeClosed, MemberAdmitted,
     MemberDismissed, VisibilityChanged, EntryConfirmed, EntryDisputed,
 )
+
+
+class RecordImported(InitiativeEvent):
+    """Entries recorded from an existing decision record (an architecture decision record's
+    file, a row of a decision list): its source, the SHA-256 of its bytes, its format, and the
+    proposal and decision ids it gave. Importing the same source again records nothing."""
+
+    source: str
+    sha256: str
+    format: str
+    entries: list[str]
+
+
+INITIATIVE_EVENTS += (RecordImported,)
+# -- the rhythm of working together: mandates with limits, handoffs refused, measurable
+# -- criteria, meetings (added after the first release; appended so stored topics stay put)
+
+class MandateDelegated(InitiativeEvent):
+    """The holder of a mandate whose grant allows it passes a narrower one on: a scope inside
+    its scope, ending no later, with a cap no higher."""
+
+    mandate: str
+    delegated_from: str
+    person: str
+    scope: str
+    limits: str
+    valid_until: datetime | None
+    budget_amount: float | None
+    budget_currency: str | None
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.mandates[self.mandate] = {
+            "person": self.person,
+            "scope": self.scope,
+            "start": self.effective_at,
+            "end": None,
+            "valid_until": self.valid_until,
+            "budget": (None if self.budget_amount is None
+                       else (self.budget_amount, self.budget_currency)),
+            "may_delegate": False,
+            "parent": self.delegated_from,
+        }
+
+
+INITIATIVE_EVENTS += (MandateDelegated,)
+
+
+class HandoffRefused(InitiativeEvent):
+    """The receiver does not take the work over (it stays with the giver), saying why."""
+
+    handoff: str
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.handoffs[self.handoff].update(answer="refused", answered_at=self.effective_at)
+
+
+class HandoffReturned(InitiativeEvent):
+    """The receiver gives accepted work back to the giver, saying why."""
+
+    handoff: str
+    reason: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.handoffs[self.handoff].update(answer="returned", answered_at=self.effective_at)
+
+
+INITIATIVE_EVENTS += (HandoffRefused, HandoffReturned)

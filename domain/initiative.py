@@ -148,14 +148,27 @@ class Initiative(Aggregate, Membership):
 
     def define_criterion(
         self, *, criterion: str, description: str, target: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.criteria, criterion, "success criterion")
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionDefined, now, criterion=criterion, description=description,
-            target=target, actor=actor, effective_at=effective_at,
+            target=target, actor=actor, effective_at=effective_at, **(measurable or {}),
         )
+
+    def _check_owners(self, measurable: Mapping[str, Any] | None, effective_at: datetime,
+                      people: People | None) -> None:
+        owners = (measurable or {}).get("owners") or []
+        if not owners or people is None:
+            return
+        found = people.require(owners, effective_at, "owners")
+        units = sorted(found[p].unit_at(effective_at) or "" for p in owners)
+        if units != sorted(self.units):
+            raise RuleViolation("criterion-owners", "Owners' units: %(units)s; the initiative's: "
+                                "%(own)s.", units=", ".join(units), own=", ".join(self.units))
 
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
@@ -165,13 +178,16 @@ class Initiative(Aggregate, Membership):
 
     def revise_criterion(
         self, *, criterion: str, description: str, target: str, reason: str, actor: str,
-        effective_at: datetime, now: datetime,
+        effective_at: datetime, now: datetime, measurable: Mapping[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         self._ensure_open()
         self._active_criterion(criterion, effective_at)
+        self._check_owners(measurable, effective_at, people)
         self._trigger(
             ev.CriterionRevised, now, criterion=criterion, description=description,
             target=target, reason=reason, actor=actor, effective_at=effective_at,
+            **(measurable or {}),
         )
 
     def retire_criterion(
@@ -273,14 +289,21 @@ class Initiative(Aggregate, Membership):
     def grant_mandate(
         self, *, mandate: str, person: str, scope: str, limits: str, actor: str,
         effective_at: datetime, now: datetime, people: People,
+        valid_until: datetime | None = None, budget: tuple[float, str] | None = None,
+        may_delegate: bool = False,
     ) -> None:
         self._ensure_open()
         self._check_grantor(actor)
         self._unique(self.mandates, mandate, "mandate")
         people.require([person], effective_at, "person")
+        if valid_until is not None and valid_until <= effective_at:
+            raise InvalidInput("A mandate is valid until a time after it is granted.",
+                               field="valid_until")
         self._trigger(
             ev.MandateGranted, now, mandate=mandate, person=person, scope=scope, limits=limits,
-            granted_by=actor, actor=actor, effective_at=effective_at,
+            granted_by=actor, actor=actor, effective_at=effective_at, valid_until=valid_until,
+            budget_amount=budget[0] if budget else None,
+            budget_currency=budget[1] if budget else None, may_delegate=may_delegate,
         )
 
     def _check_grantor(self, actor: str) -> None:
@@ -292,8 +315,10 @@ class Initiative(Aggregate, Membership):
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
     ) -> None:
         self._ensure_open()
-        self._check_grantor(actor)
         state = self._known(self.mandates, mandate, "mandate")
+        parent = self.mandates.get(state.get("parent") or "")
+        if parent is None or actor != parent["person"]:  # a delegator takes back what it gave
+            self._check_grantor(actor)
         if state["end"] is not None or effective_at < state["start"]:
             raise RuleViolation("mandate-in-force", "'%(key)s' is not in force then.", key=mandate)
         self._trigger(
@@ -321,8 +346,12 @@ class Initiative(Aggregate, Membership):
         self, *, decision: str, scope: str, title: str, option: str, rationale: str,
         decided_by: list[str], options: Options, proposal: str | None, escalation: str | None,
         mandate: str | None, supersedes: str | None, actor: str, effective_at: datetime,
-        now: datetime, people: People,
+        now: datetime, people: People, imported: str | None = None,
+        amount: tuple[float, str] | None = None,
     ) -> None:
+        """`imported` names the record a decision is imported from: its basis is that record
+        when no mandate or sponsor covers it, and it may supersede an imported decision whose
+        deciders have not confirmed it yet (the chain of the records, claimed as they are)."""
         self._ensure_open()
         self._unique(self.decisions, decision, "decision")
         people.require(decided_by, effective_at, "decided_by")
@@ -348,15 +377,21 @@ class Initiative(Aggregate, Membership):
                 keys=", ".join(keys) or "—", option=option
             )
         if supersedes is not None:
-            state = self._in_force(supersedes)
+            state = self._supersedable(supersedes) if imported else self._in_force(supersedes)
             self._not_before(state["effective_at"], effective_at,
                              said("decision '%(key)s'", key=supersedes))
-        basis = self._basis(scope, decided_by, escalation, mandate, effective_at)
+        try:
+            basis = self._basis(scope, decided_by, escalation, mandate, effective_at, amount)
+        except RuleViolation:
+            if imported is None:
+                raise
+            basis = {"kind": "imported", "id": imported}
         self._trigger(
             ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
             option=option, rationale=rationale, decided_by=decided_by, basis=basis,
             proposal=proposal, escalation=escalation, supersedes=supersedes, actor=actor,
-            effective_at=effective_at,
+            effective_at=effective_at, amount=amount[0] if amount else None,
+            currency=amount[1] if amount else None,
         )
         if escalation is not None:
             self._trigger(
@@ -364,30 +399,55 @@ class Initiative(Aggregate, Membership):
                 effective_at=effective_at,
             )
 
-    def _mandate_holds(self, mandate: dict[str, Any], scope: str, deciders: list[str],
-                       moment: datetime) -> bool:
-        return (
-            mandate["person"] in deciders
-            and mandate["start"] <= moment
-            and (mandate["end"] is None or moment < mandate["end"])
-            and covers(mandate["scope"], scope)
-        )
+    def _mandate_problem(
+        self, key: str, scope: str, deciders: list[str] | None, moment: datetime,
+        amount: tuple[float, str] | None,
+    ) -> tuple[str, str] | None:
+        """Why the mandate `key` is no basis for this decision (the rule and a detail), or
+        None when it is. A delegated mandate holds only while the one it came from holds."""
+        m = self.mandates[key]
+        if (deciders is not None and m["person"] not in deciders) or m["start"] > moment \
+                or (m["end"] is not None and moment >= m["end"]) or not covers(m["scope"], scope):
+            return ("decision-basis", f"Mandate '{key}' ({m['person']}, scope {m['scope']}) does "
+                    f"not cover '{scope}' for these deciders at {moment:%Y-%m-%d %H:%M}.")
+        until = m.get("valid_until")
+        if until is not None and moment >= until:
+            return ("mandate-validity", f"Mandate '{key}' was valid until {until:%Y-%m-%d %H:%M}.")
+        budget = m.get("budget")
+        if budget is not None and amount is not None:
+            cap, currency = budget
+            if amount[1] != currency or amount[0] > cap:
+                return ("mandate-budget", f"Mandate '{key}' caps at {cap:,.2f} {currency}; the "
+                        f"decision commits {amount[0]:,.2f} {amount[1]}.")
+        parent = m.get("parent")
+        if parent:
+            problem = self._mandate_problem(parent, scope, None, moment, amount)
+            if problem is not None:
+                return (problem[0], f"Mandate '{key}' was delegated from '{parent}': {problem[1]}")
+        return None
+
+    def _chain(self, key: str) -> str:
+        chain = [key]
+        while self.mandates[chain[0]].get("parent"):
+            chain.insert(0, self.mandates[chain[0]]["parent"])
+        return " > ".join(chain)
+
+    def _mandate_basis(self, key: str) -> dict[str, str]:
+        basis = {"kind": "mandate", "id": key}
+        if self.mandates[key].get("parent"):
+            basis["chain"] = self._chain(key)
+        return basis
 
     def _basis(
         self, scope: str, deciders: list[str], escalation: str | None, mandate: str | None,
-        moment: datetime,
+        moment: datetime, amount: tuple[float, str] | None = None,
     ) -> dict[str, str]:
         if mandate is not None:
-            state = self._known(self.mandates, mandate, "mandate")
-            if not self._mandate_holds(state, scope, deciders, moment):
-                raise RuleViolation(
-                    "decision-basis",
-                    "Mandate '%(key)s' (%(person)s, scope %(mandate_scope)s) does not cover "
-                    "'%(scope)s' for these deciders at %(moment)s.", key=mandate,
-                    person=Persons([state["person"]]), mandate_scope=state["scope"], scope=scope,
-                    moment=f"{moment:%Y-%m-%d %H:%M} UTC",
-                )
-            return {"kind": "mandate", "id": mandate}
+            self._known(self.mandates, mandate, "mandate")
+            problem = self._mandate_problem(mandate, scope, deciders, moment, amount)
+            if problem is not None:
+                raise RuleViolation(*problem)
+            return self._mandate_basis(mandate)
         if escalation is not None:
             state = self.escalations[escalation]
             addressee = None
@@ -396,15 +456,20 @@ class Initiative(Aggregate, Membership):
                     addressee = person
             if addressee is not None and addressee in deciders:
                 return {"kind": "escalation", "id": escalation}
+        problems = {key: self._mandate_problem(key, scope, deciders, moment, amount)
+                    for key in self.mandates}
         holding = [
             (len(m["scope"]) if m["scope"] != "*" else 0, key)
-            for key, m in self.mandates.items()
-            if self._mandate_holds(m, scope, deciders, moment)
+            for key, m in self.mandates.items() if problems[key] is None
         ]
         if holding:
-            return {"kind": "mandate", "id": max(holding)[1]}
+            return self._mandate_basis(max(holding)[1])
         if self.sponsor in deciders:
             return {"kind": "sponsor", "id": self.sponsor}
+        # a mandate that would have held but for its validity or its cap: name that rule
+        for problem in problems.values():
+            if problem is not None and problem[0] != "decision-basis":
+                raise RuleViolation(*problem)
         raise RuleViolation(
             "decision-basis", "No mandate covers '%(scope)s' for %(people)s.", scope=scope,
             people=Persons(deciders)
@@ -424,6 +489,32 @@ class Initiative(Aggregate, Membership):
                                 "'%(key)s' is being superseded by '%(other)s', which awaits its "
                                 "deciders' confirmation.", key=decision, other=state["superseding"])
         return state
+
+    def _supersedable(self, decision: str) -> dict[str, Any]:
+        """A decision an imported one may supersede: in force, or still awaiting its deciders'
+        confirmation, and not superseded by another."""
+        state = self._known(self.decisions, decision, "decision")
+        if state["status"] not in ("in_force", "pending") or state["superseding"]:
+            if state["superseding"]:
+                raise RuleViolation("decision-in-force", "'%(key)s' is being superseded by "
+                                    "'%(other)s'.", key=decision, other=state["superseding"])
+            words = {"revoked": said("revoked"), "superseded": said("superseded")}
+            raise RuleViolation("decision-in-force", "'%(key)s' is %(status)s.", key=decision,
+                                status=words.get(state["status"], state["status"]))
+        return state
+
+    def mark_imported(
+        self, *, source: str, sha256: str, format: str, entries: list[str], actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        for entry in entries:
+            if entry not in self.proposals and entry not in self.decisions:
+                raise NotFound("There is no proposal or decision '%(key)s' in initiative "
+                               "'%(initiative)s'.", rule="known-references", key=entry,
+                               initiative=self.slug)
+        self._trigger(ev.RecordImported, now, source=source, sha256=sha256, format=format,
+                      entries=entries, actor=actor, effective_at=effective_at)
 
     def revoke_decision(
         self, *, decision: str, reason: str, actor: str, effective_at: datetime, now: datetime
@@ -490,6 +581,7 @@ class Initiative(Aggregate, Membership):
     def start_handoff(
         self, *, handoff: str, item: str, from_person: str, to_person: str, actor: str,
         effective_at: datetime, now: datetime, people: People,
+        acceptance_criteria: list[str] | None = None,
     ) -> None:
         self._ensure_open()
         self._unique(self.handoffs, handoff, "handoff")
@@ -499,6 +591,7 @@ class Initiative(Aggregate, Membership):
         self._trigger(
             ev.HandoffStarted, now, handoff=handoff, item=item, from_person=from_person,
             to_person=to_person, actor=actor, effective_at=effective_at,
+            acceptance_criteria=list(acceptance_criteria or []),
         )
 
     def accept_handoff(
@@ -509,8 +602,8 @@ class Initiative(Aggregate, Membership):
         if actor != state["to"]:
             raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
                             person=Persons([state["to"]]))
-        if state["accepted"] or effective_at < state["started_at"]:
-            raise RuleViolation("handoff-open", "'%(key)s' is already accepted or not started.",
+        if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
+            raise RuleViolation("handoff-open", "'%(key)s' is already accepted, refused or not started.",
                                 key=handoff)
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
 
@@ -539,3 +632,74 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         self.require_lead(actor, now)
         self._trigger(ev.InitiativeClosed, now, outcome=outcome, actor=actor, effective_at=effective_at)
+
+    # -- the rhythm of working together (appended) ---------------------------------------------
+
+    def delegate_mandate(
+        self, *, mandate: str, delegated_from: str, person: str, scope: str, limits: str,
+        valid_until: datetime | None, budget: tuple[float, str] | None, actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        """The holder of a mandate passes a narrower one on, when its grant allows it."""
+        self._ensure_open()
+        self._unique(self.mandates, mandate, "mandate")
+        parent = self._known(self.mandates, delegated_from, "mandate")
+        people.require([person], effective_at, "person")
+        if actor != parent["person"] or not parent.get("may_delegate"):
+            raise RuleViolation("mandate-delegation", "'%(key)s' is held by %(person)s." if
+                                parent.get("may_delegate") else "'%(key)s' is held by "
+                                "%(person)s and its grant allows no delegation.",
+                                key=delegated_from, person=parent["person"])
+        if not covers(parent["scope"], scope):
+            raise RuleViolation("mandate-delegation", "'%(key)s' covers %(covered)s, not "
+                                "%(scope)s.", key=delegated_from, covered=parent["scope"],
+                                scope=scope)
+        problem = self._mandate_problem(delegated_from, scope, None, effective_at, None)
+        if problem is not None:
+            raise RuleViolation(*problem)
+        until, cap = parent.get("valid_until"), parent.get("budget")
+        valid_until = valid_until or until
+        if until is not None and valid_until is not None and valid_until > until:
+            raise RuleViolation("mandate-delegation", "'%(key)s' is valid until %(moment)s.",
+                                key=delegated_from, moment=f"{until:%Y-%m-%d %H:%M} UTC")
+        if valid_until is not None and valid_until <= effective_at:
+            raise InvalidInput("A mandate is valid until a time after it is granted.",
+                               field="valid_until")
+        budget = budget or cap
+        if cap is not None and budget is not None and (budget[1] != cap[1] or budget[0] > cap[0]):
+            raise RuleViolation("mandate-delegation", "'%(key)s' caps at %(cap)s %(currency)s.",
+                                key=delegated_from, cap=f"{cap[0]:,.2f}", currency=cap[1])
+        self._trigger(
+            ev.MandateDelegated, now, mandate=mandate, delegated_from=delegated_from,
+            person=person, scope=scope, limits=limits, valid_until=valid_until,
+            budget_amount=budget[0] if budget else None,
+            budget_currency=budget[1] if budget else None, actor=actor, effective_at=effective_at,
+        )
+
+    def answer_handoff(
+        self, *, handoff: str, answer: str, reason: str, actor: str, effective_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The receiver refuses a waiting handoff, or returns an accepted one, saying why."""
+        self._ensure_open()
+        state = self._known(self.handoffs, handoff, "handoff")
+        if actor != state["to"]:
+            raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
+                            person=state["to"])
+        closed = state.get("answer")
+        if closed:
+            words = {"refused": said("refused"), "returned": said("returned")}
+            raise RuleViolation("handoff-answer", "'%(key)s' was %(answer)s.", key=handoff,
+                                answer=words.get(closed, closed))
+        if answer == "refused" and state["accepted"]:
+            raise RuleViolation("handoff-answer", "'%(key)s' was accepted: return it instead.",
+                                key=handoff)
+        if answer == "returned" and not state["accepted"]:
+            raise RuleViolation("handoff-answer", "'%(key)s' was not accepted: refuse it instead.",
+                                key=handoff)
+        self._not_before(state.get("answered_at") or state["started_at"], effective_at,
+                         said("handoff '%(key)s'", key=handoff))
+        self._trigger(
+            ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
+            handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,
+        )

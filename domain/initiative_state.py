@@ -124,5 +124,6 @@ class InitiativeState:
                 proposal["answered_by"] = None  # a disputed answer leaves the question open
         elif set(claim["named"]) <= set(claim["confirmed"]) and decision["status"] == "pending":
             decision["status"] = "in_force"
-            if earlier is not None and earlier["status"] == "in_force":
+            # (an imported chain may supersede a decision still awaiting its deciders)
+            if earlier is not None and earlier["status"] in ("in_force", "pending"):
                 earlier.update(status="superseded", superseding=None)

@@ -98,3 +98,23 @@ _RULES += [
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+# -- the rhythm of working together (appended: ids are stable, order is not meaningful)
+_RULES_RHYTHM = [
+    Rule("mandate-validity", "mandates",
+         "A mandate is a basis only until the end of its validity; a decision taken later needs "
+         "another basis."),
+    Rule("mandate-budget", "mandates",
+         "A decision on a mandate with a budget cap commits an amount in the cap's currency and "
+         "no more than the cap."),
+    Rule("mandate-delegation", "mandates",
+         "Only the holder of a mandate whose grant allows it delegates it, and only narrower: a "
+         "scope inside its scope, valid no longer, with a cap no higher."),
+    Rule("handoff-answer", "handoffs",
+         "A handoff is refused only while it waits for acceptance, and returned only after it "
+         "was accepted; once refused or returned it is closed, and a new handoff passes the "
+         "work again."),
+    Rule("criterion-owners", "criteria",
+         "A measurable criterion's owners are one person from each of the initiative's units."),
+]
+RULES.update({rule.id: rule for rule in _RULES_RHYTHM})

@@ -202,3 +202,22 @@ def check_options(values: list[dict[str, str]]) -> None:
     keys = [o["key"] for o in values]
     if len(keys) < 2 or len(set(keys)) != len(keys):
         raise RuleViolation("options-offered", "Offered: %(keys)s.", keys=", ".join(keys) or "—")
+
+
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def currency(value: object, field: str = "currency") -> str:
+    """An ISO 4217 currency code: three capital letters, e.g. EUR."""
+    if not isinstance(value, str) or not CURRENCY.match(value.strip().upper()):
+        raise InvalidInput("'%(value)s' is not a currency: use three letters, e.g. EUR.",
+                           field=field, value=value)
+    return value.strip().upper()
+
+
+def amount(value: object, field: str) -> float:
+    """A sum of money: a finite number, not negative."""
+    result = number(value, field)
+    if result < 0:
+        raise InvalidInput("An amount is not negative.", field=field)
+    return result

@@ -18,7 +18,9 @@ from projections.directory import DirectoryQueries
 from projections.envelope import Envelope
 from projections.escalations import EscalationQueries
 from projections.members import EVERYTHING, MembershipQueries, Visibility
+from projections.portfolio import PortfolioQueries
 from projections.responsibilities import ResponsibilityQueries
+from projections.search import SearchQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
 from projections.timeline_pages import TimelinePages
@@ -78,6 +80,12 @@ class ReadModels:
         self.attestation = attestations.of
         # timelines a page at a time
         self.timeline_page = TimelinePages(db, timeline).page
+        # full-text search
+        self.search = SearchQueries(db).search
+        # the cooperation heatmap
+        portfolio = PortfolioQueries(directory, timeline, self.now)
+        self.portfolio = portfolio.portfolio
+        self.portfolio_months = portfolio.months
 
     def now(self) -> datetime:
         return self.clock()

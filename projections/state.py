@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain import attestation
+from domain import attestation, criteria
 from domain import events as ev
 from domain.errors import NotFound
 from domain.event_types import EventClass
@@ -88,10 +88,22 @@ def _attested(s: State, e: Envelope) -> dict[str, Any] | None:
 
 
 def with_overdue(state: State, moment: datetime) -> State:
+    """What the clock adds to the state at `moment`: overdue escalations, expired mandates."""
     for escalation in state["escalations"].values():
         escalation["overdue"] = (
             escalation["status"] == "open" and datetime.fromisoformat(escalation["due_at"]) < moment
         )
+    for mandate in state["mandates"].values():
+        until = mandate.get("valid_until")
+        mandate["expired"] = bool(until) and datetime.fromisoformat(until) <= moment
+    for criterion in state["criteria"].values():
+        found = criteria.evaluations(
+            criterion.get("comparison"), criterion.get("target_value"),
+            [datetime.fromisoformat(d) for d in criterion.get("evaluation_dates") or []],
+            [{"value": m["value"], "effective_at": datetime.fromisoformat(m["effective_at"])}
+             for m in criterion["measurements"]], moment)
+        criterion["evaluations"] = [{**f, "date": iso(f["date"])} for f in found]
+        criterion["state"] = criteria.state(found) if criterion.get("comparison") else None
     return state
 
 
@@ -118,15 +130,24 @@ def _goal(s: State, d: Data, e: Envelope, when: str) -> None:
         s["goal_unconfirmed"] = goal
 
 
+def _measurable(d: Data) -> Data:
+    """A criterion's structured target, from a definition or revision (absent before)."""
+    return {"comparison": d.get("comparison"), "target_value": d.get("target_value"),
+            "target_unit": d.get("target_unit") or "", "owners": d.get("owners") or [],
+            "data_source": d.get("data_source") or "",
+            "evaluation_dates": d.get("evaluation_dates") or []}
+
+
 def _criterion_defined(s: State, d: Data, e: Envelope, when: str) -> None:
     s["criteria"][d["criterion"]] = {"id": d["criterion"], "description": d["description"],
                                      "target": d["target"], "status": "active",
-                                     "measurements": [], "latest": None}
+                                     "measurements": [], "latest": None, **_measurable(d)}
 
 
 def _criterion_revised(s: State, d: Data, e: Envelope, when: str) -> None:
     if d["criterion"] in s["criteria"]:
-        s["criteria"][d["criterion"]].update(description=d["description"], target=d["target"])
+        s["criteria"][d["criterion"]].update(description=d["description"], target=d["target"],
+                                             **_measurable(d))
 
 
 def _criterion_retired(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -155,7 +176,18 @@ def _mandate_granted(s: State, d: Data, e: Envelope, when: str) -> None:
     s["mandates"][d["mandate"]] = {
         "id": d["mandate"], "person": d["person"], "scope": d["scope"], "limits": d["limits"],
         "granted_by": d["granted_by"], "granted_at": when, "status": "active",
-        "revoked_at": None, "revoke_reason": None}
+        "revoked_at": None, "revoke_reason": None, "valid_until": d.get("valid_until"),
+        "budget": _budget(d), "may_delegate": bool(d.get("may_delegate")),
+        "delegated_from": d.get("delegated_from")}
+
+
+def _budget(d: Data) -> dict[str, Any] | None:
+    amount = d.get("budget_amount")
+    return None if amount is None else {"amount": amount, "currency": d.get("budget_currency")}
+
+
+def _mandate_delegated(s: State, d: Data, e: Envelope, when: str) -> None:
+    _mandate_granted(s, {**d, "granted_by": e.actor}, e, when)
 
 
 def _mandate_revoked(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -220,7 +252,9 @@ def _handoff_started(s: State, d: Data, e: Envelope, when: str) -> None:
     s["handoffs"][d["handoff"]] = {"id": d["handoff"], "item": d["item"],
                                    "from": d["from_person"], "to": d["to_person"],
                                    "started_at": when, "accepted_at": None, "status": "started",
-                                   "attestation": _attested(s, e)}
+                                   "attestation": _attested(s, e),
+                                   "acceptance_criteria": d.get("acceptance_criteria") or [],
+                                   "answered_at": None, "reason": None}
 
 
 def _handoff_accepted(s: State, d: Data, e: Envelope, when: str) -> None:
@@ -260,6 +294,16 @@ CHANGES: dict[EventClass, Change] = {
     ev.StatusReported: _status, ev.RulesAdopted: _rules, ev.InitiativeClosed: _closed,
     ev.VisibilityChanged: _visibility,
 }
+
+
+def _handoff_answered(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["handoff"] in s["handoffs"]:
+        status = "refused" if e.kind is ev.HandoffRefused else "returned"
+        s["handoffs"][d["handoff"]].update(status=status, answered_at=when, reason=d["reason"])
+
+
+CHANGES.update({ev.MandateDelegated: _mandate_delegated, ev.HandoffRefused: _handoff_answered,
+                ev.HandoffReturned: _handoff_answered})
 
 
 class StateQueries:

@@ -11,6 +11,7 @@ from typing import Any
 from domain import events as ev
 from domain.directory import Person, Unit
 from domain.event_types import EventClass
+from domain.notices import Delivery, Recipient
 
 Data = dict[str, Any]
 
@@ -115,6 +116,31 @@ _SUMMARIES: dict[EventClass, Callable[[Data, str], str]] = {
     ev.EntryDisputed: lambda d, a: (
         f"{a} disputed entry #{d.get('position')}: {_short(d.get('reason'), 60)}"
     ),
+    ev.RecordImported: lambda d, a: (
+        f"{a} imported {', '.join(d.get('entries') or [])} from {_short(d.get('source'), 60)} "
+        f"({d.get('format')}, SHA-256 {str(d.get('sha256'))[:12]}…)"
+    ),
+    # notices: who was told what (never the notice's text, which may quote a hidden initiative)
+    Delivery.NoticeClaimed: lambda d, a: (
+        f"Notice {d.get('kind')} for {d.get('addressee')} by {d.get('channel')}: attempt 1"
+    ),
+    Delivery.RetryClaimed: lambda d, a: f"Notice delivery: attempt {d.get('attempt')}",
+    Delivery.NoticeDelivered: lambda d, a: f"Notice delivered (attempt {d.get('attempt')})",
+    Delivery.DeliveryFailed: lambda d, a: (
+        f"Notice delivery failed (attempt {d.get('attempt')}): {_short(d.get('error'), 60)}"
+        + ("; retried later" if d.get("retry_at") else "; given up and reported")
+    ),
+    Recipient.RecipientOpened: lambda d, a: f"Notice settings of {d.get('person')} opened",
+    Recipient.ContactSet: lambda d, a: (
+        f"{d.get('person')} gets notices in {d.get('language')}"
+        + (" by email" if d.get("email") else " (no email)")
+    ),
+    Recipient.FeedTokenIssued: lambda d, a: (
+        f"Feed token {d.get('token_id')} issued for {d.get('person')}"
+    ),
+    Recipient.FeedTokenRevoked: lambda d, a: (
+        f"Feed token {d.get('token_id')} of {d.get('person')} revoked"
+    ),
 }
 
 
@@ -123,6 +149,18 @@ def summarize(kind: EventClass, data: Data, actor: str) -> str:
     return describe(data, actor) if describe else kind.__name__
 
 
+_SUMMARIES.update({
+    ev.MandateDelegated: lambda d, a: (
+        f"Mandate {d.get('mandate')} delegated from {d.get('delegated_from')} to "
+        f"{d.get('person')} for {d.get('scope')} by {a}"
+    ),
+    ev.HandoffRefused: lambda d, a: (
+        f"Handoff {d.get('handoff')} refused by {a}: {_short(d.get('reason'), 60)}"
+    ),
+    ev.HandoffReturned: lambda d, a: (
+        f"Handoff {d.get('handoff')} returned by {a}: {_short(d.get('reason'), 60)}"
+    ),
+})
 @dataclass(frozen=True)
 class Ref:
     """A value the reader shows its own way: a person or unit (by name), a RACI role,

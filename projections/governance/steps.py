@@ -309,6 +309,9 @@ def _basis_problem(h: History, e: dict[str, Any]) -> Message | None:
         if h.sponsor not in deciders:
             return said("the sponsor %(person)s is not among the deciders.", person=Persons([str(h.sponsor)]))
         return None
+    if kind == "imported":
+        return said("it was imported from the record %(key)s, which shows no mandate or sponsor "
+                    "behind it.", key=key)
     return said("no basis was recorded (basis %(basis)s).", basis=str(basis or "missing"))
 
 

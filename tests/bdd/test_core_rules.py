@@ -248,13 +248,15 @@ def escalate(world: World, ctx: dict[str, Any], actor: str, topic: str, keys: st
             due_at=(datetime.now(timezone.utc) + timedelta(days=7)).isoformat())
 
 
-@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?"))
+@when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} among {Q('keys')} in scope {Q('scope')}( as {Q('key')})?( superseding {Q('old')})?( from {Q('when')})?( committing {Q('money')})?"))
 def decide(world: World, ctx: dict[str, Any], actor: str, option: str, keys: str, scope: str,
-           key: str | None, old: str | None, when: str | None) -> None:
+           key: str | None, old: str | None, when: str | None, money: str | None) -> None:
+    amount, currency = money.split() if money else (None, None)
     attempt(world, ctx, world.app.take_decision, actor=actor, initiative=IID,
             decision=key or "d-new", scope=scope, title=f"Chose {option}", option=option,
             rationale="Because it is better", decided_by=[actor], options=options(keys),
-            supersedes=old, effective_at=when_text(when) if when else None)
+            supersedes=old, effective_at=when_text(when) if when else None, amount=amount,
+            currency=currency)
 
 
 @when(parsers.re(rf"(?P<actor>\w+) decides {Q('option')} answering the proposal {Q('key')}"))
@@ -452,3 +454,162 @@ def superseded(world: World, key: str) -> None:
 def addressed(world: World, key: str, person: str, level: str) -> None:
     escalation = world.escalation(key)
     assert (escalation["addressed_to"], escalation["level"]) == (person, int(level))
+
+
+# -- mandates with limits ------------------------------------------------------------------------
+
+@given(parsers.re(rf"(?P<person>\w+) holds the (?P<delegable>delegable )?mandate {Q('key')} for the scope {Q('scope')}( valid until {Q('until')})?( with a cap of {Q('cap')})?"))
+def limited_mandate(world: World, person: str, delegable: str | None, key: str, scope: str,
+                    until: str | None, cap: str | None) -> None:
+    amount, currency = cap.split() if cap else (None, None)
+    done(world, world.app.grant_mandate, actor="kathi", initiative=IID, mandate=key,
+         person=person, scope=scope, effective_at=OPENED + timedelta(days=1), valid_until=until,
+         budget_amount=amount, budget_currency=currency, may_delegate=bool(delegable))
+
+
+def _delegate(world: World, actor: str, parent: str, person: str, key: str, scope: str,
+              cap: str) -> Callable[..., Any]:
+    amount, currency = cap.split()
+    return lambda run: run(world, world.app.delegate_mandate, actor=actor, initiative=IID,
+                           mandate=key, delegated_from=parent, person=person, scope=scope,
+                           budget_amount=amount, budget_currency=currency)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) delegated {Q('parent')} to (?P<person>\w+) as {Q('key')} for the scope {Q('scope')} with a cap of {Q('cap')}"))
+def delegated(world: World, actor: str, parent: str, person: str, key: str, scope: str,
+              cap: str) -> None:
+    _delegate(world, actor, parent, person, key, scope, cap)(done)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) delegates {Q('parent')} to (?P<person>\w+) as {Q('key')} for the scope {Q('scope')} with a cap of {Q('cap')}"))
+def delegates(world: World, ctx: dict[str, Any], actor: str, parent: str, person: str, key: str,
+              scope: str, cap: str) -> None:
+    _delegate(world, actor, parent, person, key, scope, cap)(
+        lambda w, command, **kwargs: attempt(w, ctx, command, **kwargs))
+
+
+@then(parsers.re(rf"the decision rests on the mandate chain {Q('chain')}"))
+def rests_on_chain(ctx: dict[str, Any], chain: str) -> None:
+    decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
+    assert decision["data"]["basis"] == {"kind": "mandate", "id": chain.split(" > ")[-1],
+                                         "chain": chain}
+
+
+# -- handoffs refused, returned, with acceptance criteria ----------------------------------------
+
+@when(parsers.re(rf"(?P<giver>\w+) hands {Q('item')} to (?P<taker>\w+) as {Q('key')} with the acceptance criteria {Q('criteria')}"))
+def hands_with_criteria(world: World, ctx: dict[str, Any], giver: str, item: str, taker: str,
+                        key: str, criteria: str) -> None:
+    attempt(world, ctx, world.app.start_handoff, actor=giver, initiative=IID, handoff=key,
+            item=item, from_person=giver, to_person=taker,
+            acceptance_criteria=[c.strip() for c in criteria.split(",")])
+
+
+@given(parsers.re(rf"(?P<actor>\w+) accepted the handoff {Q('key')}"))
+def accepted(world: World, actor: str, key: str) -> None:
+    done(world, world.app.accept_handoff, actor=actor, initiative=IID, handoff=key)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) (?P<answer>refused|returned) the handoff {Q('key')} because {Q('reason')}"))
+def handoff_answered(world: World, actor: str, answer: str, key: str, reason: str) -> None:
+    command = world.app.refuse_handoff if answer == "refused" else world.app.return_handoff
+    done(world, command, actor=actor, initiative=IID, handoff=key, reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) (?P<answer>refuses|returns) the handoff {Q('key')} because {Q('reason')}"))
+def answers_handoff(world: World, ctx: dict[str, Any], actor: str, answer: str, key: str,
+                    reason: str) -> None:
+    command = world.app.refuse_handoff if answer == "refuses" else world.app.return_handoff
+    attempt(world, ctx, command, actor=actor, initiative=IID, handoff=key, reason=reason)
+
+
+@then(parsers.re(rf"the handoff carries the acceptance criteria {Q('criteria')}"))
+def carries_criteria(ctx: dict[str, Any], criteria: str) -> None:
+    [started] = [e for e in ctx["result"] if e["type"] == "HandoffStarted"]
+    assert started["data"]["acceptance_criteria"] == [c.strip() for c in criteria.split(",")]
+
+
+# -- measurable criteria ------------------------------------------------------------------------
+
+def _criterion(world: World, actor: str, key: str, target: str, date: str,
+               owners: str) -> Callable[..., Any]:
+    comparison, value, unit = target.split(" ", 2)
+    return lambda run: run(world, world.app.define_criterion, actor=actor, initiative=IID,
+                           criterion=key, description=f"Criterion {key}", target=target,
+                           comparison=comparison, target_value=value, target_unit=unit,
+                           owners=people(owners.replace(" and ", ",")),
+                           data_source="The monthly survey", evaluation_dates=[date],
+                           effective_at=OPENED + timedelta(days=1))
+
+
+@when(parsers.re(rf"(?P<actor>\w+) defines the criterion {Q('key')} as {Q('target')} evaluated on {Q('date')}, owned by (?P<owners>[\w ]+)"))
+def defines_criterion(world: World, ctx: dict[str, Any], actor: str, key: str, target: str,
+                      date: str, owners: str) -> None:
+    _criterion(world, actor, key, target, date, owners)(
+        lambda w, command, **kwargs: attempt(w, ctx, command, **kwargs))
+
+
+@given(parsers.re(rf"the criterion {Q('key')} is {Q('target')} evaluated on {Q('date')}, owned by (?P<owners>[\w ]+)"))
+def criterion_defined(world: World, key: str, target: str, date: str, owners: str) -> None:
+    _criterion(world, "kathi", key, target, date, owners)(done)
+
+
+@given(parsers.re(rf"{Q('key')} was measured at (?P<value>[\d.]+) on {Q('date')}"))
+def measured(world: World, key: str, value: str, date: str) -> None:
+    done(world, world.app.record_measurement, actor="jonas", initiative=IID, criterion=key,
+         value=value, effective_at=date)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) retired the criterion {Q('key')} because {Q('reason')}"))
+def retired(world: World, actor: str, key: str, reason: str) -> None:
+    done(world, world.app.retire_criterion, actor=actor, initiative=IID, criterion=key,
+         reason=reason)
+
+
+@when(parsers.re(rf"(?P<actor>\w+) measures {Q('key')} at (?P<value>[\d.]+)"))
+def measures(world: World, ctx: dict[str, Any], actor: str, key: str, value: str) -> None:
+    attempt(world, ctx, world.app.record_measurement, actor=actor, initiative=IID, criterion=key,
+            value=value)
+
+
+@then(parsers.re(rf"the criterion {Q('key')} is (?P<state>met|missed|pending)"))
+def criterion_state(world: World, key: str, state: str) -> None:
+    assert world.criterion_state(key) == state
+# -- imported decision records -------------------------------------------------------------------
+
+IMPORTED = rf"(?P<actor>\w+) (?P<verb>imported|imports) the record {Q('source')} in which (?P<decider>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}( superseding {Q('old')})?( from {Q('when')})?"
+
+
+def _import(world: World, actor: str, source: str, decider: str, option: str, keys: str,
+            scope: str, key: str, old: str | None, when: str | None) -> Callable[[], Any]:
+    return lambda: world.record(
+        world.app.import_decision, actor=actor, initiative=IID, decision=key, scope=scope,
+        title=f"Chose {option}", option=option, rationale="As the record says",
+        decided_by=[decider], options=options(keys), source=source, supersedes=old,
+        effective_at=when_text(when) if when else None)
+
+
+@given(parsers.re(IMPORTED))
+def given_imported(world: World, ctx: dict[str, Any], actor: str, verb: str, source: str,
+                   decider: str, option: str, keys: str, scope: str, key: str,
+                   old: str | None, when: str | None) -> None:
+    [ctx["claim"], *_] = _import(world, actor, source, decider, option, keys, scope, key, old,
+                                 when)()
+
+
+@when(parsers.re(IMPORTED))
+def imports(world: World, ctx: dict[str, Any], actor: str, verb: str, source: str,
+            decider: str, option: str, keys: str, scope: str, key: str, old: str | None,
+            when: str | None) -> None:
+    ctx["before"], ctx["error"] = world.log_size(), None
+    try:
+        ctx["result"] = _import(world, actor, source, decider, option, keys, scope, key, old,
+                                when)()
+    except DomainError as error:
+        ctx["error"] = error
+
+
+@then(parsers.re(rf"the decision rests on the imported record {Q('source')}"))
+def rests_on_record(ctx: dict[str, Any], source: str) -> None:
+    decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
+    assert decision["data"]["basis"] == {"kind": "imported", "id": source}

@@ -8,10 +8,12 @@ steps ask: what was recorded, how long the log is, an escalation's and a decisio
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any, ParamSpec
 
 from eventsourcing.persistence import Recording
 
+from domain import criteria
 from domain import events as ev
 from domain.application import TandemApplication
 from domain.initiative import Initiative
@@ -67,6 +69,22 @@ class MemoryWorld:
         return {"status": self._initiative().decisions[key]["status"],
                 "superseded_by": later[0] if later else None}
 
+    def criterion_state(self, key: str) -> str | None:
+        """The criterion's state now, from its definition and measurements in the log."""
+        stored = self.app.repository.event_store.get(Initiative.id_for(self.initiative))
+        defined: Any = None
+        measured = []
+        for e in stored:
+            if isinstance(e, (ev.CriterionDefined, ev.CriterionRevised)) and e.criterion == key:
+                defined = e
+            elif isinstance(e, ev.MeasurementRecorded) and e.criterion == key:
+                measured.append({"value": e.value, "effective_at": e.effective_at})
+        if defined is None or defined.comparison is None:
+            return None
+        dates = [datetime.fromisoformat(d) for d in defined.evaluation_dates or []]
+        return criteria.state(criteria.evaluations(
+            defined.comparison, defined.target_value, dates, measured, datetime.now(timezone.utc)))
+
     def close(self) -> None:
         self.app.close()
 
@@ -95,6 +113,10 @@ class DatabaseWorld:
 
     def decision(self, key: str) -> dict[str, Any]:
         return self.tandem.read.decision(self.initiative, key)
+
+    def criterion_state(self, key: str) -> str | None:
+        found: str | None = self.tandem.read.state(self.initiative)["criteria"][key]["state"]
+        return found
 
     def close(self) -> None:
         self.tandem.close()

@@ -18,7 +18,15 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 def catalogue(language: str) -> dict[str, str]:
     with (WEB / "locale" / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         found = read_po(po, locale=language)
-    return {str(m.id): str(m.string or "") for m in found if m.id and isinstance(m.id, str)}
+    messages: dict[str, str] = {}
+    for m in found:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)  # a plural: singular and plural
+        strings = m.string if isinstance(m.string, tuple) else (m.string,) * len(ids)
+        for msgid, text in zip(ids, strings, strict=False):
+            messages[str(msgid)] = str(text or "")
+    return messages
 
 
 def used_messages() -> set[str]:

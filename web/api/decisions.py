@@ -43,7 +43,7 @@ def take_decision(iid: str, body: m.NewDecision, who: Writer, tandem: System) ->
         scope=body.scope, title=body.title, option=body.option, rationale=body.rationale,
         decided_by=body.decided_by, proposal=body.proposal, escalation=body.escalation,
         options=m.plain(body.options), mandate=body.mandate, supersedes=body.supersedes,
-        effective_at=body.effective_at))
+        effective_at=body.effective_at, amount=body.amount, currency=body.currency))
 
 
 @router.post(IN + "/decisions/{did}/revoke", status_code=201, summary="Revoke a decision",

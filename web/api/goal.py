@@ -35,7 +35,8 @@ def goal_history(iid: Id, seen: Seen, tandem: System,
 def define_criterion(iid: str, body: m.NewCriterion, who: Writer, tandem: System) -> JSONResponse:
     return created(tandem.record(
         tandem.app.define_criterion, actor=who.person, initiative=iid, criterion=body.id,
-        description=body.description, target=body.target, effective_at=body.effective_at))
+        description=body.description, target=body.target, effective_at=body.effective_at,
+        **m.measurable(body)))
 
 
 @router.post("/criteria/{cid}/revise", status_code=201, summary="Revise a success criterion",
@@ -45,7 +46,7 @@ def revise_criterion(iid: str, cid: str, body: m.CriterionRevision, who: Writer,
     return created(tandem.record(
         tandem.app.revise_criterion, actor=who.person, initiative=iid, criterion=cid,
         description=body.description, target=body.target, reason=body.reason,
-        effective_at=body.effective_at))
+        effective_at=body.effective_at, **m.measurable(body)))
 
 
 @router.post("/criteria/{cid}/retire", status_code=201, summary="Retire a success criterion",

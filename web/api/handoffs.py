@@ -16,7 +16,7 @@ def start_handoff(iid: str, body: m.NewHandoff, who: Writer, tandem: System) -> 
     return created(tandem.record(
         tandem.app.start_handoff, actor=who.person, initiative=iid, handoff=body.id,
         item=body.item, from_person=body.from_person, to_person=body.to_person,
-        effective_at=body.effective_at))
+        effective_at=body.effective_at, acceptance_criteria=body.acceptance_criteria))
 
 
 @router.post("/handoffs/{hid}/accept", status_code=201, summary="Accept a handoff",
@@ -34,3 +34,21 @@ def report_status(iid: str, body: m.Status, who: Writer, tandem: System) -> JSON
         tandem.app.report_status, actor=who.person, initiative=iid, summary=body.summary,
         running=body.running, blocked=body.blocked, options=body.options,
         reported_by=body.reported_by, effective_at=body.effective_at))
+
+
+@router.post("/handoffs/{hid}/refuse", status_code=201,
+             summary="Refuse a waiting handoff, saying why (by its receiver)",
+             responses=errors(404, 409))
+def refuse_handoff(iid: str, hid: str, body: m.Reason, who: Writer,
+                   tandem: System) -> JSONResponse:
+    return created(tandem.record(tandem.app.refuse_handoff, actor=who.person, initiative=iid,
+                                 handoff=hid, reason=body.reason, effective_at=body.effective_at))
+
+
+@router.post("/handoffs/{hid}/return", status_code=201,
+             summary="Return an accepted handoff, saying why (by its receiver)",
+             responses=errors(404, 409))
+def return_handoff(iid: str, hid: str, body: m.Reason, who: Writer,
+                   tandem: System) -> JSONResponse:
+    return created(tandem.record(tandem.app.return_handoff, actor=who.person, initiative=iid,
+                                 handoff=hid, reason=body.reason, effective_at=body.effective_at))

@@ -89,14 +89,25 @@ class Goal(Body):
     effective_at: Moment = None
 
 
-class NewCriterion(Body):
+class Measurable(Body):
+    """A structured target, owners (one per unit), a data source and evaluation dates."""
+
+    comparison: str | None = Field(None, description=">=, <=, >, < or =")
+    target_value: float | None = Field(None, allow_inf_nan=False)
+    target_unit: str = ""
+    owners: Items = []
+    data_source: str = ""
+    evaluation_dates: Items = []
+
+
+class NewCriterion(Measurable):
     id: str
     description: str
     target: str
     effective_at: Moment = None
 
 
-class CriterionRevision(Body):
+class CriterionRevision(Measurable):
     description: str
     target: str
     reason: str
@@ -136,6 +147,11 @@ class NewMandate(Body):
     scope: str
     limits: str = ""
     effective_at: Moment = None
+    valid_until: Moment = Field(None, description="The mandate ends by itself then")
+    budget_amount: float | None = Field(None, allow_inf_nan=False,
+                                        description="The most a decision on it commits")
+    budget_currency: str | None = Field(None, description="ISO 4217, e.g. EUR")
+    may_delegate: bool = Field(False, description="Its holder may delegate narrower mandates")
 
 
 class NewProposal(Body):
@@ -160,6 +176,9 @@ class NewDecision(Body):
     mandate: str | None = None
     supersedes: str | None = None
     effective_at: Moment = None
+    amount: float | None = Field(None, allow_inf_nan=False,
+                                 description="What the decision commits (checked against a cap)")
+    currency: str | None = Field(None, description="ISO 4217, e.g. EUR")
 
 
 class NewEscalation(Body):
@@ -177,6 +196,7 @@ class NewHandoff(Body):
     from_person: str = Field(alias="from")
     to_person: str = Field(alias="to")
     effective_at: Moment = None
+    acceptance_criteria: Items = []
 
 
 class Accept(Body):
@@ -201,3 +221,34 @@ class CosignedCheckpoint(Body):
     """A checkpoint of this log, as a signed note carrying witnesses' cosignature lines."""
 
     checkpoint: str = Field(max_length=65536)
+
+
+class NewWebhook(Body):
+    url: str = Field(description="http:// or https:// URL of the receiver (not this server)")
+    kinds: Items = Field(default_factory=list, description="notice kinds; empty: every kind")
+    secret: str | None = Field(None, description="the signing secret (default: a new one, "
+                               "answered once)", max_length=200)
+
+
+class Contact(Body):
+    email: str = Field("", description="the address notices are sent to (empty: none)",
+                       max_length=320)
+    language: str = Field("en", description="en or de")
+# -- the rhythm of working together --------------------------------------------------------------
+
+class Delegation(Body):
+    id: str
+    person: str
+    scope: str
+    limits: str = ""
+    valid_until: Moment = None
+    budget_amount: float | None = Field(None, allow_inf_nan=False)
+    budget_currency: str | None = None
+    effective_at: Moment = None
+
+
+def measurable(body: Measurable) -> dict[str, Any]:
+    """A criterion's structured target as the application service takes it."""
+    return {"comparison": body.comparison, "target_value": body.target_value,
+            "target_unit": body.target_unit, "owners": body.owners,
+            "data_source": body.data_source, "evaluation_dates": body.evaluation_dates}

@@ -46,7 +46,9 @@ def dissolve_tandem(iid: str, body: m.Reason, who: Writer, tandem: System) -> JS
 def grant_mandate(iid: str, body: m.NewMandate, who: Writer, tandem: System) -> JSONResponse:
     return created(tandem.record(
         tandem.app.grant_mandate, actor=who.person, initiative=iid, mandate=body.id,
-        person=body.person, scope=body.scope, limits=body.limits, effective_at=body.effective_at))
+        person=body.person, scope=body.scope, limits=body.limits, effective_at=body.effective_at,
+        valid_until=body.valid_until, budget_amount=body.budget_amount,
+        budget_currency=body.budget_currency, may_delegate=body.may_delegate))
 
 
 @router.post("/mandates/{mid}/revoke", status_code=201, summary="Revoke a decision mandate",
@@ -56,3 +58,15 @@ def revoke_mandate(iid: str, mid: str, body: m.Reason, who: Writer,
     return created(tandem.record(
         tandem.app.revoke_mandate, actor=who.person, initiative=iid, mandate=mid,
         reason=body.reason, effective_at=body.effective_at))
+
+
+@router.post("/mandates/{mid}/delegate", status_code=201,
+             summary="Delegate a narrower mandate (by the holder of mandate {mid})",
+             responses=errors(404, 409))
+def delegate_mandate(iid: str, mid: str, body: m.Delegation, who: Writer,
+                     tandem: System) -> JSONResponse:
+    return created(tandem.record(
+        tandem.app.delegate_mandate, actor=who.person, initiative=iid, mandate=body.id,
+        delegated_from=mid, person=body.person, scope=body.scope, limits=body.limits,
+        valid_until=body.valid_until, budget_amount=body.budget_amount,
+        budget_currency=body.budget_currency, effective_at=body.effective_at))

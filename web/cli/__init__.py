@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 from domain.errors import DomainError
 from projections.db import StorageError
-from web.cli import admin, audit, demo, escalations, log, rules, serve, witness
+from web.cli import admin, audit, demo, escalations, imports, log, notices, rules, serve, witness
 from web.cli.console import err
 from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.settings import SettingsError
 from web.system import NotInitialised
 
-GROUPS = (admin, demo, log, escalations, serve, audit, witness, rules)
+GROUPS = (admin, demo, log, escalations, serve, audit, witness, rules, imports, notices)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -51,15 +51,22 @@ EVENT_LABELS: dict[EventClass, str] = {
     ev.VisibilityChanged: N_("Readers changed"),
     ev.EntryConfirmed: N_("Entry confirmed"),
     ev.EntryDisputed: N_("Entry disputed"),
+    ev.RecordImported: N_("Record imported"),
     Person.TokenIssued: N_("API token issued"),
     Person.TokenRevoked: N_("API token revoked"),
 }
+EVENT_LABELS.update({
+    ev.MandateDelegated: N_("Mandate delegated"),
+    ev.HandoffRefused: N_("Handoff refused"),
+    ev.HandoffReturned: N_("Handoff returned"),
+})
 # the types a timeline can be filtered by (an API token's issuance is not shown there)
 TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
                   if cls not in (Person.TokenIssued, Person.TokenRevoked)]
 RACI = {"A": N_("Accountable"), "R": N_("Responsible"), "C": N_("Consulted"),
         "I": N_("Informed"), "tandem": N_("Lead tandem")}
-BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor")}
+BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor"),
+         "imported": N_("Imported record")}
 STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked": N_("revoked"),
           "open": N_("open"), "resolved": N_("resolved"), "decided": N_("decided"),
           "closed": N_("closed"), "active": N_("active"), "retired": N_("retired"),
@@ -68,6 +75,8 @@ STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked":
           "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
           "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
           "tandem": N_("tandem partner"), "confirmed": N_("confirmed")}
+STATUS.update({"expired": N_("expired"), "refused": N_("refused"), "returned": N_("returned"),
+               "met": N_("met"), "missed": N_("missed")})
 
 
 def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]]:
@@ -92,7 +101,9 @@ def chart(criterion: dict[str, Any], width: int = 320, height: int = 110) -> dic
     if not points:
         return {"width": width, "height": height, "points": [], "path": "", "ticks": []}
     values = [float(p["value"]) for p in points]
-    low, high = min(values + [0.0]), max(values)
+    target = criterion.get("target_value")
+    reach = values + ([float(target)] if target is not None else [])
+    low, high = min(reach + [0.0]), max(reach)
     span = (high - low) or 1.0
     times = [datetime.fromisoformat(p["effective_at"]).timestamp() for p in points]
     first, last = min(times), max(times)
@@ -108,7 +119,10 @@ def chart(criterion: dict[str, Any], width: int = 320, height: int = 110) -> dic
              for v in sorted({low, high})]
     return {"width": width, "height": height, "points": placed, "path": path, "ticks": ticks,
             "first": points[0]["effective_at"], "last": points[-1]["effective_at"],
-            "baseline": pad + inner_h, "left": pad_left, "right": pad_left + inner_w}
+            "baseline": pad + inner_h, "left": pad_left, "right": pad_left + inner_w,
+            "target": None if target is None else {
+                "y": round(pad + inner_h - inner_h * (float(target) - low) / span, 1),
+                "value": target}}
 
 
 def decision_chain(read: ReadModels, initiative: str,
@@ -133,3 +147,15 @@ def decision_chain(read: ReadModels, initiative: str,
 def mandates_of(states: Iterable[dict[str, Any]], person: str) -> list[dict[str, Any]]:
     return [{**m, "initiative": s["initiative"], "title": s["title"]}
             for s in states for m in s["mandates"].values() if m["person"] == person]
+
+
+NAMED_BY = ("title", "question", "topic", "description", "statement", "summary", "item",
+            "outcome", "criterion", "mandate", "person")
+
+
+def entry_name(data: dict[str, Any]) -> str:
+    """What an entry is called, in the words its recorder gave it."""
+    for name in NAMED_BY:
+        if data.get(name):
+            return str(data[name])
+    return ""
