@@ -143,7 +143,7 @@ def test_a_lead_answers_an_open_proposal_in_four_interactions_and_a_submit(
         page.goto(f"{served.url}/initiatives/{K}")
         decisions = page.locator("#decisions")
         assert decisions.get_by_role("heading", name=words["decisions"]).is_visible()
-        assert decisions.locator("li", has_text="Until 20:00").count() >= 1
+        assert decisions.locator("tr", has_text="Until 20:00").count() >= 1
     finally:
         context.close()
 

@@ -189,8 +189,8 @@ def test_a_refused_form_says_the_rule_and_its_detail_in_german(pages: Pages) -> 
     form = client.get(f"/initiatives/{K}/record/decision")
     response = client.post(f"/initiatives/{K}/record/decision", data={
         "csrf": form.context["csrf"], "decision": "d-lena-de", "title": "Lieferzeit anzeigen",
-        "scope": "technology/ordering", "options": "estimate: Schätzung\nnone: Nichts",
-        "option": "estimate", "rationale": "Kunden wollten es.", "decided_by": "lena"})
+        "scope": "technology/ordering", "choice": "new", "choice_new": "Schätzung\nNichts",
+        "rationale": "Kunden wollten es.", "decided_by": "lena"})
     assert response.status_code == 422
     rule = response.context["rule"]
     assert rule["id"] == "decision-basis"

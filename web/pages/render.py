@@ -96,6 +96,7 @@ def language(request: Request) -> str:
     lang = i18n.negotiate(chosen, request.headers.get("accept-language"))
     i18n.use(lang)
     i18n.use_zone(pages(request).tandem.settings.timezone)
+    i18n.use_names(Names(pages(request).tandem.read).person)  # read only when a message names
     request.state.lang = lang
     return lang
 
