@@ -16,7 +16,13 @@ $(STAMP):
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+# the page checks of the browser tests (axe-core, the W3C Nu validator), from the npm registry;
+# install scripts are not run (the validator runs on the machine's Java)
+NODE_CHECKS := tests/e2e/node/node_modules/.package-lock.json
+$(NODE_CHECKS): tests/e2e/node/package-lock.json
+	@npm ci --prefix tests/e2e/node --ignore-scripts --no-audit --no-fund --loglevel=error > /dev/null
+
+install: $(STAMP) $(NODE_CHECKS)
 
 ## run: the demo story on the embedded SQLite database, served at http://$(HOST):$(PORT)
 ## (whatever state the database is in: absent, initialised, with or without the demo)
@@ -25,7 +31,7 @@ run: $(STAMP)
 	@$(BIN)/tandem serve --host $(HOST) --port $(PORT) --login-link kathi
 
 ## test: lint, types, import contracts and the whole suite on SQLite and PostgreSQL
-test: $(STAMP)
+test: $(STAMP) $(NODE_CHECKS)
 	@$(BIN)/ruff check .
 	@$(BIN)/mypy domain projections web
 	@$(BIN)/lint-imports --no-cache

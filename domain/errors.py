@@ -5,6 +5,8 @@ The delivery layer maps them once, by class, to HTTP status codes and exit codes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 Part = tuple[str, dict[str, object]]
 
 
@@ -20,6 +22,24 @@ class Message(str):
         message = super().__new__(cls, words)
         message.parts = tuple(part for part in parts if part[0])
         return message
+
+    def __reduce__(self) -> tuple[type[Message], tuple[Part, ...]]:
+        return (Message, self.parts)  # copies and pickles keep the template and parameters
+
+
+class Persons(str):
+    """Persons named in a message, by id (in English: "a, b"); a page shows their names."""
+
+    ids: tuple[str, ...]
+
+    def __new__(cls, ids: Iterable[str]) -> Persons:
+        found = tuple(str(i) for i in ids)
+        people = super().__new__(cls, ", ".join(found))
+        people.ids = found
+        return people
+
+    def __reduce__(self) -> tuple[type[Persons], tuple[tuple[str, ...]]]:
+        return (Persons, (self.ids,))
 
 
 def said(template: str, **params: object) -> Message:

@@ -10,7 +10,16 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.errors import Conflict, Forbidden, InvalidInput, Message, NotFound, RuleViolation, said
+from domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    Message,
+    NotFound,
+    Persons,
+    RuleViolation,
+    said,
+)
 from domain.membership import Membership, People
 from domain.values import check_options, covers, entity_id
 
@@ -129,7 +138,7 @@ class Initiative(Aggregate, Membership):
                                 moment=f"{self.goal['effective_at']:%Y-%m-%d %H:%M} UTC")
         tandem = self.tandem_at(effective_at)
         if tandem and not set(tandem) <= set(agreed_by):
-            missing = ", ".join(p for p in tandem if p not in agreed_by)
+            missing = Persons(p for p in tandem if p not in agreed_by)
             raise RuleViolation("goal-agreed-by-tandem", "Missing agreement of: %(people)s.",
                                 people=missing)
         self._trigger(
@@ -214,7 +223,7 @@ class Initiative(Aggregate, Membership):
             if end is None or end > effective_at:
                 raise RuleViolation(
                     "single-assignment", "%(person)s already holds %(role)s in '%(area)s'.",
-                    person=person, role=role, area=area
+                    person=Persons([person]), role=role, area=area
                 )
         if role == "A":
             for other, roles in self.assignments.get(area, {}).items():
@@ -223,7 +232,7 @@ class Initiative(Aggregate, Membership):
                         raise RuleViolation(
                             "one-accountable-per-area",
                             "%(person)s is Accountable for '%(area)s' from %(date)s.",
-                            person=other, area=area, date=f"{start:%Y-%m-%d}",
+                            person=Persons([other]), area=area, date=f"{start:%Y-%m-%d}",
                         )
         self._trigger(
             ev.ResponsibilityAssigned, now, area=area, person=person, role=role, actor=actor,
@@ -241,7 +250,7 @@ class Initiative(Aggregate, Membership):
         ]
         if not held:
             raise RuleViolation("release-held-role", "%(person)s does not hold %(role)s in '%(area)s'.",
-                                person=person, role=role, area=area)
+                                person=Persons([person]), role=role, area=area)
         self._trigger(
             ev.ResponsibilityReleased, now, area=area, person=person, role=role, reason=reason,
             actor=actor, effective_at=effective_at,
@@ -261,7 +270,7 @@ class Initiative(Aggregate, Membership):
         for start, end, partners in self.tandems:
             if end is None or end > effective_at:
                 raise RuleViolation(
-                    "one-tandem", "%(people)s lead from %(date)s.", people=", ".join(partners),
+                    "one-tandem", "%(people)s lead from %(date)s.", people=Persons(partners),
                     date=f"{start:%Y-%m-%d}"
                 )
         self._trigger(ev.TandemFormed, now, people=people, actor=actor, effective_at=effective_at)
@@ -300,7 +309,7 @@ class Initiative(Aggregate, Membership):
     def _check_grantor(self, actor: str) -> None:
         """Leadership backs the working level: only the sponsor and the escalation path."""
         if actor != self.sponsor and actor not in self.escalation_path:
-            raise RuleViolation("mandate-grantor", "%(person)s is neither.", person=actor)
+            raise RuleViolation("mandate-grantor", "%(person)s is neither.", person=Persons([actor]))
 
     def revoke_mandate(
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
@@ -463,7 +472,7 @@ class Initiative(Aggregate, Membership):
                 raise RuleViolation(*problem)
         raise RuleViolation(
             "decision-basis", "No mandate covers '%(scope)s' for %(people)s.", scope=scope,
-            people=", ".join(deciders)
+            people=Persons(deciders)
         )
 
     def _in_force(self, decision: str) -> dict[str, Any]:
@@ -592,7 +601,7 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
             raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
-                            person=state["to"])
+                            person=Persons([state["to"]]))
         if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
             raise RuleViolation("handoff-open", "'%(key)s' is already accepted, refused or not started.",
                                 key=handoff)

@@ -23,6 +23,7 @@ from projections.responsibilities import ResponsibilityQueries
 from projections.search import SearchQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
+from projections.timeline_pages import TimelinePages
 
 
 def utc_now() -> datetime:
@@ -77,6 +78,8 @@ class ReadModels:
         self.members = members.members
         self.visibility = members.visibility
         self.attestation = attestations.of
+        # timelines a page at a time
+        self.timeline_page = TimelinePages(db, timeline).page
         # full-text search
         self.search = SearchQueries(db).search
         # the cooperation heatmap

@@ -4,6 +4,7 @@ and how dates, times and numbers are shown and read in forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from functools import cache, lru_cache
@@ -14,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from babel.support import Translations
 
-from domain.errors import Message
+from domain.errors import Message, Persons
 
 LOCALES = ("en", "de")
 DEFAULT = "en"
@@ -67,10 +69,31 @@ def gettext(message: str) -> str:
     return catalogue.gettext(message)
 
 
+def rule_detail(detail: str, sentence: str) -> str:
+    """What a rule violation adds to its rule's sentence, in the current language."""
+    if isinstance(detail, Message):
+        return gettext(Message(*(part for part in detail.parts if part[0] != sentence)))
+    return detail.removeprefix(sentence).strip()
+
+
+_namer: ContextVar[Callable[[str], str]] = ContextVar("tandem_namer", default=str)
+
+
+def use_names(namer: Callable[[str], str]) -> None:
+    """How this request's messages name a person given by id (a page: by name)."""
+    _namer.set(namer)
+
+
+def _people(ids: tuple[str, ...]) -> str:
+    names = [_namer.get()(i) for i in ids]
+    return format_list(names, locale=_locale()) if names else ""
+
+
 def _fill(translated: str, template: str, params: dict[str, object]) -> str:
     if not params:
         return translated
     words = {key: gettext(value) if isinstance(value, Message)
+             else _people(value.ids) if isinstance(value, Persons)
              else number(value) if isinstance(value, float) else value
              for key, value in params.items()}
     try:

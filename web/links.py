@@ -34,6 +34,8 @@ def link_for(envelope: Envelope) -> str | None:
         return f"{base}?as_of={envelope['effective_at'][:10]}#matrix"
     if kind in (ev.MemberAdmitted, ev.MemberDismissed, ev.VisibilityChanged):
         return f"{base}#members"
+    if kind is ev.StatusReported:
+        return f"{base}/status/{envelope['position']}"
     return base
 
 

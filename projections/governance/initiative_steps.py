@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from domain import events as ev
+from domain.errors import Message, Persons, said
 from domain.values import covers
 from projections.governance.history import History, Subject, days, is_a, when
 from projections.governance.registry import Finding, then
@@ -25,8 +26,9 @@ def goal_before_decisions(h: History, s: Subject) -> Iterator[Finding]:
     """A shared goal was set before the first decision took effect (no decisions: it holds)."""
     first = next(iter(h.of_type(ev.DecisionTaken)), None)
     if first is not None and not h.before(first, *GOAL):
-        yield Finding(f"Decision {first['data']['decision']} was taken at "
-                      f"{when(first):%Y-%m-%d %H:%M}, before any shared goal was set.", [first])
+        yield Finding(said("Decision %(key)s was taken at %(at)s, before any shared goal was "
+                           "set.", key=first["data"]["decision"],
+                           at=f"{when(first):%Y-%m-%d %H:%M}"), [first])
 
 
 @then("the goal changed at most {n} times", examples=("the goal changed at most 3 times",))
@@ -34,7 +36,8 @@ def goal_changes(h: History, s: Subject, n: int) -> Iterator[Finding]:
     """The shared goal was revised at most n times (setting it the first time is not a change)."""
     revisions = [e for e in h.of_type(ev.GoalRevised) if s.in_window(when(e))]
     if len(revisions) > n:
-        yield Finding(f"The goal changed {len(revisions)} times (at most {n}).", revisions[n:])
+        yield Finding(said("The goal changed %(count)s times (at most %(n)s).",
+                           count=len(revisions), n=n), revisions[n:])
 
 
 @then("every goal change was agreed by both tandem partners",
@@ -51,11 +54,12 @@ def goal_agreed(h: History, s: Subject) -> Iterator[Finding]:
         unconfirmed = [p for p in partners if p in e["data"]["agreed_by"]
                        and p not in h.confirmed_by(e)]
         if missing:
-            yield Finding(f"The goal change at {when(e):%Y-%m-%d} was not agreed by "
-                          f"{', '.join(missing)}.", [e])
+            yield Finding(said("The goal change at %(date)s was not agreed by %(people)s.",
+                               date=f"{when(e):%Y-%m-%d}", people=Persons(missing)), [e])
         elif unconfirmed:
-            yield Finding(f"The goal change at {when(e):%Y-%m-%d} names {', '.join(unconfirmed)} "
-                          "as agreeing, who did not confirm it.", [e])
+            yield Finding(said("The goal change at %(date)s names %(people)s as agreeing, who "
+                               "did not confirm it.", date=f"{when(e):%Y-%m-%d}",
+                               people=Persons(unconfirmed)), [e])
 
 
 @then("no entry was disputed", examples=("no entry was disputed",))
@@ -66,8 +70,9 @@ def nothing_disputed(h: History, s: Subject) -> Iterator[Finding]:
         if not s.in_window(when(e)):
             continue
         for person, answer in h.disputes(e).items():
-            yield Finding(f"{person} disputes {e['type']} #{e['position']}: "
-                          f"{answer['data']['reason']}", [e, answer])
+            yield Finding(said("%(person)s disputes entry #%(position)s: %(reason)s",
+                               person=Persons([person]), position=e["position"],
+                               reason=answer["data"]["reason"]), [e, answer])
 
 
 @then("status was reported at least every {n} days while open",
@@ -88,12 +93,15 @@ def status_cadence(h: History, s: Subject, n: int) -> Iterator[Finding]:
                 yield Finding(_gap(start, moment, n), [x for x in (previous, e) if x])
             start, previous = moment, e
     if days(start, end) > n:
-        yield Finding(_gap(start, end, n) + " (none since)", [previous] if previous else [])
+        yield Finding(_gap(start, end, n, since=True), [previous] if previous else [])
 
 
-def _gap(start: datetime, end: datetime, n: int) -> str:
-    return (f"No status report for {days(start, end):.1f} days, from {start:%Y-%m-%d} to "
-            f"{end:%Y-%m-%d} (at most {n}).")
+def _gap(start: datetime, end: datetime, n: int, since: bool = False) -> Message:
+    template = ("No status report for %(days)s days, from %(start)s to %(end)s (at most %(n)s). "
+                "(none since)" if since else
+                "No status report for %(days)s days, from %(start)s to %(end)s (at most %(n)s).")
+    return said(template, days=round(days(start, end), 1), start=f"{start:%Y-%m-%d}",
+                end=f"{end:%Y-%m-%d}", n=n)
 
 
 @then("every area had exactly one Accountable, or it was flagged within {n} days",
@@ -130,8 +138,9 @@ def one_accountable(h: History, s: Subject, n: int) -> Iterator[Finding]:
             continue
         if h.mentions(area, start, start + timedelta(days=n)):
             continue
-        yield Finding(f"Area {area} had no single Accountable for {days(begin, stop):.1f} days "
-                      f"from {begin:%Y-%m-%d}, and it was not flagged within {n} days.", [e])
+        yield Finding(said("Area %(area)s had no single Accountable for %(days)s days from "
+                           "%(start)s, and it was not flagged within %(n)s days.", area=area,
+                           days=round(days(begin, stop), 1), start=f"{begin:%Y-%m-%d}", n=n), [e])
 
 
 @then("no person was Accountable for more than {n} areas at once",
@@ -152,6 +161,7 @@ def accountable_load(h: History, s: Subject, n: int) -> Iterator[Finding]:
             if len(held) > n and person not in reported and s.in_window(when(entries[-1])):
                 reported.add(person)
                 culprit = [e for e in entries if e["data"]["person"] == person] or entries
-                yield Finding(f"{person} was Accountable for {len(held)} areas at once "
-                              f"({', '.join(sorted(held))}; at most {n}).", culprit[-1:])
+                yield Finding(said("%(person)s was Accountable for %(count)s areas at once "
+                                   "(%(areas)s; at most %(n)s).", person=Persons([person]), count=len(held),
+                                   areas=", ".join(sorted(held)), n=n), culprit[-1:])
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from domain import events as ev
+from domain.errors import Message, Persons, said
 from domain.values import covers
 from projections.governance.history import History, Subject, days, is_a, order, when
 from projections.governance.registry import Finding, given, then
@@ -65,7 +66,8 @@ def offered_options(h: History, s: Subject, n: int) -> Iterator[Finding]:
     for e in h.items(s):
         count = len(e["data"].get("options") or [])
         if count < n:
-            yield Finding(f"{_name(e)} offered {count} option(s), fewer than {n}.", [e])
+            yield Finding(said("%(entry)s offered %(count)s option(s), fewer than %(n)s.",
+                                entry=_name(e), count=count, n=n), [e])
 
 
 @then("each was taken on a basis valid at its effective time", over=("decisions",),
@@ -78,12 +80,13 @@ def valid_basis(h: History, s: Subject) -> Iterator[Finding]:
     for e in h.items(s):
         problem = _basis_problem(h, e)
         if problem:
-            yield Finding(f"{_name(e)}: {problem}", [e, *problem_events(h, e)])
+            yield Finding(said("%(entry)s: %(problem)s", entry=_name(e), problem=problem),
+                          [e, *problem_events(h, e)])
             continue
         unconfirmed = [p for p in h.named(e) if p not in h.confirmed_by(e)]
         if unconfirmed:
-            yield Finding(f"{_name(e)}: its basis rests on {', '.join(unconfirmed)} deciding, "
-                          "who did not confirm it.", [e])
+            yield Finding(said("%(entry)s: its basis rests on %(people)s deciding, who did not "
+                               "confirm it.", entry=_name(e), people=Persons(unconfirmed)), [e])
 
 
 @then("each was recorded within {n} days of taking effect", over=("decisions",),
@@ -93,8 +96,8 @@ def recorded_promptly(h: History, s: Subject, n: int) -> Iterator[Finding]:
     for e in h.items(s):
         late = days(when(e), when(e, "recorded_at"))
         if late > n:
-            yield Finding(f"{_name(e)} was recorded {late:.1f} days after it took effect "
-                          f"(at most {n}).", [e])
+            yield Finding(said("%(entry)s was recorded %(days)s days after it took effect "
+                               "(at most %(n)s).", entry=_name(e), days=_d(late), n=n), [e])
 
 
 @then("each states a rationale of at least {n} words", over=("decisions",),
@@ -104,7 +107,8 @@ def rationale_words(h: History, s: Subject, n: int) -> Iterator[Finding]:
     for e in h.items(s):
         words = len(str(e["data"].get("rationale") or "").split())
         if words < n:
-            yield Finding(f"{_name(e)} states a rationale of {words} word(s) (at least {n}).", [e])
+            yield Finding(said("%(entry)s states a rationale of %(words)s word(s) (at least %(n)s).",
+                               entry=_name(e), words=words, n=n), [e])
 
 
 @then("none was superseded within {n} days of being taken", over=("decisions",),
@@ -115,8 +119,9 @@ def not_superseded_soon(h: History, s: Subject, n: int) -> Iterator[Finding]:
         for later in h.by_id("supersedes", e["data"]["decision"], ev.DecisionTaken):
             gap = days(when(e), when(later))
             if gap <= n:
-                yield Finding(f"{_name(e)} was superseded by {_name(later)} after {gap:.1f} "
-                              f"days (within {n}).", [e, later])
+                yield Finding(said("%(entry)s was superseded by %(later)s after %(days)s days "
+                                   "(within %(n)s).", entry=_name(e), later=_name(later),
+                                   days=_d(gap), n=n), [e, later])
 
 
 # -- Then, over escalations --------------------------------------------------------------------
@@ -133,8 +138,10 @@ def answered_at_level(h: History, s: Subject, n: int) -> Iterator[Finding]:
             waited = days(start, end)
             if waited > n:
                 state = "before it was answered" if ended else "without an answer so far"
-                yield Finding(f"{_name(e)} waited {waited:.1f} days at level {level} "
-                              f"({holder}) {state} (at most {n}).", _distinct(e, last))
+                yield Finding(said("%(entry)s waited %(days)s days at level %(level)s "
+                                   "(%(holder)s) %(state)s (at most %(n)s).", entry=_name(e),
+                                   days=_d(waited), level=level, holder=Persons([holder]),
+                                   state=said(state), n=n), _distinct(e, last))
 
 
 @then("each was answered by its due date, or forwarded", over=("escalations",),
@@ -146,8 +153,10 @@ def answered_by_due_date(h: History, s: Subject) -> Iterator[Finding]:
         for _start, end, holder, level, last, _ended in _levels(h, e):
             due = datetime.fromisoformat(last["data"]["due_at"])
             if end > due:
-                yield Finding(f"{_name(e)} was not answered at level {level} ({holder}) by its "
-                              f"due date {due:%Y-%m-%d %H:%M}.", _distinct(e, last))
+                yield Finding(said("%(entry)s was not answered at level %(level)s (%(holder)s) "
+                                   "by its due date %(due)s.", entry=_name(e), level=level,
+                                   holder=Persons([holder]), due=f"{due:%Y-%m-%d %H:%M}"),
+                              _distinct(e, last))
 
 
 @then("none stayed open longer than {n} days", over=("escalations",),
@@ -160,8 +169,9 @@ def not_open_long(h: History, s: Subject, n: int) -> Iterator[Finding]:
         end = when(resolved[0]) if resolved else h.end
         age = days(when(e), end)
         if age > n:
-            state = "was open" if resolved else "has been open"
-            yield Finding(f"{_name(e)} {state} {age:.1f} days (at most {n}).", [e, *resolved])
+            state = ("%(entry)s was open %(days)s days (at most %(n)s)." if resolved
+                     else "%(entry)s has been open %(days)s days (at most %(n)s).")
+            yield Finding(said(state, entry=_name(e), days=_d(age), n=n), [e, *resolved])
 
 
 # -- Then, over status reports, mandates and handoffs ------------------------------------------
@@ -181,9 +191,11 @@ def confirmed_promptly(h: History, s: Subject, n: int) -> Iterator[Finding]:
             answer = confirmed.get(person)
             waited = days(recorded, when(answer, "recorded_at") if answer else h.now)
             if waited > n:
-                state = "confirmed it after" if answer else "has not confirmed it after"
-                yield Finding(f"{_name(e)} names {person}, who {state} {waited:.1f} days "
-                              f"(at most {n}).", [e, *([answer] if answer else [])])
+                state = ("%(entry)s names %(person)s, who confirmed it after %(days)s days "
+                         "(at most %(n)s)." if answer else "%(entry)s names %(person)s, who has "
+                         "not confirmed it after %(days)s days (at most %(n)s).")
+                yield Finding(said(state, entry=_name(e), person=Persons([person]), days=_d(waited), n=n),
+                              [e, *([answer] if answer else [])])
 
 
 @then("each was reported jointly by the tandem", over=("status reports",),
@@ -197,11 +209,14 @@ def reported_jointly(h: History, s: Subject) -> Iterator[Finding]:
         missing = [p for p in tandem if p not in e["data"]["reported_by"]] if tandem else []
         unconfirmed = [p for p in tandem if p not in missing and p not in h.confirmed_by(e)]
         if not tandem or missing:
-            why = f"without {', '.join(missing)}" if tandem else "with no tandem in place"
-            yield Finding(f"Status report at {when(e):%Y-%m-%d} was reported {why}.", [e])
+            why = "Status report at %(date)s was reported without %(people)s." if tandem \
+                else "Status report at %(date)s was reported with no tandem in place."
+            yield Finding(said(why, date=f"{when(e):%Y-%m-%d}", people=Persons(missing)),
+                          [e])
         elif unconfirmed:
-            yield Finding(f"Status report at {when(e):%Y-%m-%d} names {', '.join(unconfirmed)} "
-                          "as reporting, who did not confirm it.", [e])
+            yield Finding(said("Status report at %(date)s names %(people)s as reporting, who did "
+                               "not confirm it.", date=f"{when(e):%Y-%m-%d}",
+                               people=Persons(unconfirmed)), [e])
 
 
 @then("each was accepted within {n} days", over=("handoffs",),
@@ -213,8 +228,9 @@ def handoff_accepted(h: History, s: Subject, n: int) -> Iterator[Finding]:
         accepted = h.by_id("handoff", e["data"]["handoff"], ev.HandoffAccepted)
         waited = days(when(e), when(accepted[0]) if accepted else h.end)
         if waited > n:
-            yield Finding(f"Handoff {e['data']['handoff']} waited {waited:.1f} days for "
-                          f"acceptance (at most {n}).", [e, *accepted])
+            yield Finding(said("Handoff %(key)s waited %(days)s days for acceptance (at most "
+                               "%(n)s).", key=e["data"]["handoff"], days=_d(waited), n=n),
+                          [e, *accepted])
 
 
 @then("none covered every scope", over=("mandates",),
@@ -223,67 +239,80 @@ def no_blanket_mandate(h: History, s: Subject) -> Iterator[Finding]:
     """No mandate was granted for the scope `*` (everything)."""
     for e in h.items(s):
         if e["data"]["scope"] == "*":
-            yield Finding(f"Mandate {e['data']['mandate']} covers every scope.", [e])
+            yield Finding(said("Mandate %(key)s covers every scope.", key=e["data"]["mandate"]),
+                          [e])
 
 
 def _distinct(*events: dict[str, Any]) -> list[dict[str, Any]]:
     return list({e["position"]: e for e in events}.values())
 
 
-def _name(e: dict[str, Any]) -> str:
+def _d(value: float) -> float:
+    """Days to one decimal."""
+    return round(value, 1)
+
+
+def _name(e: dict[str, Any]) -> Message:
     d = e["data"]
     if "decision" in d and is_a(e, ev.DecisionTaken):
-        return f"Decision {d['decision']}"
+        return said("Decision %(key)s", key=d["decision"])
     if "escalation" in d:
-        return f"Escalation {d['escalation']}"
+        return said("Escalation %(key)s", key=d["escalation"])
     if "handoff" in d:
-        return f"Handoff {d['handoff']}"
+        return said("Handoff %(key)s", key=d["handoff"])
     if is_a(e, ev.StatusReported):
-        return f"Status report of {when(e):%Y-%m-%d}"
+        return said("Status report of %(date)s", date=f"{when(e):%Y-%m-%d}")
     if is_a(e, ev.GoalSet) or is_a(e, ev.GoalRevised):
-        return f"Goal change of {when(e):%Y-%m-%d}"
-    return str(e["type"])
+        return said("Goal change of %(date)s", date=f"{when(e):%Y-%m-%d}")
+    return said("Entry #%(position)s", position=e["position"])
 
 
-def _basis_problem(h: History, e: dict[str, Any]) -> str | None:
+def _basis_problem(h: History, e: dict[str, Any]) -> Message | None:
     d, at = e["data"], when(e)
     basis, deciders = d.get("basis") or {}, d["decided_by"]
     kind, key = basis.get("kind"), basis.get("id", "")
     if kind == "mandate":
         granted = [g for g in h.before(e, ev.MandateGranted) if g["data"]["mandate"] == key]
         if not granted:
-            return f"mandate {key} was not granted before {at:%Y-%m-%d %H:%M}."
+            return said("mandate %(key)s was not granted before %(at)s.", key=key,
+                        at=f"{at:%Y-%m-%d %H:%M}")
         m = granted[-1]["data"]
         if any(r["data"]["mandate"] == key for r in h.before(e, ev.MandateRevoked)):
-            return f"mandate {key} was revoked before {at:%Y-%m-%d %H:%M}."
+            return said("mandate %(key)s was revoked before %(at)s.", key=key,
+                        at=f"{at:%Y-%m-%d %H:%M}")
         if m["person"] not in deciders:
-            return f"mandate {key} is held by {m['person']}, who is not among the deciders."
+            return said("mandate %(key)s is held by %(person)s, who is not among the deciders.",
+                        key=key, person=Persons([m["person"]]))
         if not covers(m["scope"], d["scope"]):
-            return f"mandate {key} (scope {m['scope']}) does not cover {d['scope']}."
+            return said("mandate %(key)s (scope %(mandate_scope)s) does not cover %(scope)s.",
+                        key=key, mandate_scope=m["scope"], scope=d["scope"])
         return None
     if kind == "escalation":
         raised = h.by_id("escalation", key, ev.EscalationRaised)
         if not raised or order(raised[0]) > order(e):
-            return f"escalation {key} was not raised before {at:%Y-%m-%d %H:%M}."
+            return said("escalation %(key)s was not raised before %(at)s.", key=key,
+                        at=f"{at:%Y-%m-%d %H:%M}")
         earlier = [x for x in h.before(e, ev.EscalationResolved) if x["data"]["escalation"] == key
                    and x["data"]["decision"] != d["decision"]]
         if earlier:
-            return f"escalation {key} was already resolved by {earlier[0]['data']['decision']}."
+            return said("escalation %(key)s was already resolved by %(decision)s.", key=key,
+                        decision=earlier[0]["data"]["decision"])
         holder = raised[0]["data"]["addressed_to"]
         for f in h.before(e, ev.EscalationForwarded):
             if f["data"]["escalation"] == key:
                 holder = f["data"]["addressed_to"]
         if holder not in deciders:
-            return f"escalation {key} was addressed to {holder}, who is not among the deciders."
+            return said("escalation %(key)s was addressed to %(holder)s, who is not among the "
+                        "deciders.", key=key, holder=Persons([holder]))
         return None
     if kind == "sponsor":
         if h.sponsor not in deciders:
-            return f"the sponsor {h.sponsor} is not among the deciders."
+            return said("the sponsor %(person)s is not among the deciders.", person=Persons([str(h.sponsor)]))
         return None
     if kind == "imported":
-        return (f"it was imported from the record {key}, which shows no mandate or sponsor "
-                "behind it.")
-    return f"no basis was recorded (basis {basis or 'missing'})."
+        return said("it was imported from the record %(key)s, which shows no mandate or sponsor "
+                    "behind it.", key=key)
+    return said("no basis was recorded (basis %(basis)s).", basis=str(basis or "missing"))
 
 
 def problem_events(h: History, e: dict[str, Any]) -> list[dict[str, Any]]:

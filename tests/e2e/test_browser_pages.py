@@ -143,7 +143,7 @@ def test_a_lead_answers_an_open_proposal_in_four_interactions_and_a_submit(
         page.goto(f"{served.url}/initiatives/{K}")
         decisions = page.locator("#decisions")
         assert decisions.get_by_role("heading", name=words["decisions"]).is_visible()
-        assert decisions.locator("li", has_text="Until 20:00").count() >= 1
+        assert decisions.locator("tr", has_text="Until 20:00").count() >= 1
     finally:
         context.close()
 
@@ -178,12 +178,12 @@ def test_moving_the_as_of_picker_changes_the_matrix(page: Any, served: Served) -
     log_in(page, served, "kathi")
     page.goto(f"{served.url}/initiatives/{K}")
     row = page.locator("#matrix-table tr", has_text="go-live")
-    assert "Miriam" in row.locator("td").first.inner_text()  # people by name, not id
+    assert "Miriam Yilmaz" in row.locator("td").first.inner_text()
     proposed = served.tandem.read.timeline(initiative=K, types=["DecisionProposed"])[0]
     page.get_by_label("As of", exact=True).fill(proposed["effective_at"][:10])
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(f"**as_of={proposed['effective_at'][:10]}**")
-    assert "Jonas" in page.locator("#matrix-table tr", has_text="go-live").locator("td").first.inner_text()
+    assert "Jonas Keller" in page.locator("#matrix-table tr", has_text="go-live").locator("td").first.inner_text()
 
 
 def test_a_violating_decision_shows_the_rules_sentence(page: Any, served: Served) -> None:

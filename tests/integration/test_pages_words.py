@@ -142,3 +142,56 @@ def test_no_time_attribute_carries_microseconds(pages: Pages) -> None:
         values = re.findall(r'datetime="([^"]+)"', text)
         assert values
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?", v) for v in values), values
+
+
+def test_rule_findings_are_said_in_german(pages: Pages) -> None:
+    from html import unescape
+
+    from web import i18n
+
+    page = pages.client(DE).get("/rules")
+    findings = [v.message for r in page.context["results"] for s in r["scenarios"]
+                for v in s.violations]
+    assert findings
+    i18n.use("de")
+    people = {p["person"]: p["name"] for p in pages.tandem.read.people()}
+    i18n.use_names(lambda pid: people.get(pid, pid))
+    for message in findings:
+        german = i18n.gettext(message)
+        assert german != message
+        assert german in unescape(page.text)
+
+
+def test_rule_findings_name_people_by_name(pages: Pages) -> None:
+    from domain.errors import Persons
+
+    page = pages.client(EN).get("/rules")
+    named = [v.message for r in page.context["results"] for s in r["scenarios"]
+             for v in s.violations
+             if any(isinstance(p, Persons) for _t, params in v.message.parts
+                    for p in params.values())]
+    assert named
+    text = visible(page.text)
+    assert not re.search(r"\b(kathi|jonas|miriam)\b", text)
+
+
+def test_a_browser_asking_for_no_page_gets_the_error_page_in_its_language(pages: Pages) -> None:
+    client = pages.client(DE)
+    page = client.get("/gibt/es/nicht", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404
+    assert "Diese Seite gibt es nicht." in page.text and page.context["title"] == "Nicht gefunden"
+    script = client.get("/gibt/es/nicht", headers={"Accept": "application/json"})
+    assert script.status_code == 404 and script.json() == {"detail": "Not Found"}
+
+
+def test_a_refused_form_says_the_rule_and_its_detail_in_german(pages: Pages) -> None:
+    client = pages.client(DE)
+    form = client.get(f"/initiatives/{K}/record/decision")
+    response = client.post(f"/initiatives/{K}/record/decision", data={
+        "csrf": form.context["csrf"], "decision": "d-lena-de", "title": "Lieferzeit anzeigen",
+        "scope": "technology/ordering", "choice": "new", "choice_new": "Schätzung\nNichts",
+        "rationale": "Kunden wollten es.", "decided_by": "lena"})
+    assert response.status_code == 422
+    rule = response.context["rule"]
+    assert rule["id"] == "decision-basis"
+    assert rule["detail"] == "Kein Mandat deckt „technology/ordering“ für Lena Hoffmann ab."

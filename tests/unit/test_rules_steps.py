@@ -348,5 +348,5 @@ def test_confirmations_are_timed_and_disputes_are_found(tmp_path):
         "Status report of 2026-01-06 names miriam, who confirmed it after 9.0 days (at most 7).",
     ]  # the later one waits only 5 days for jonas, which the rule still allows
     disputed = run(tmp_path, scenario("every initiative", "no entry was disputed"), log, now=25)
-    assert messages(disputed) == [f"miriam disputes StatusReported #{never['position']}: "
+    assert messages(disputed) == [f"miriam disputes entry #{never['position']}: "
                                   "Not what we said"]

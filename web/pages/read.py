@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from projections.members import Visibility
 from projections.queries import ReadModels
+from projections.timeline_pages import Filter
 from web.auth import Principal
 from web.i18n import gettext as _
 from web.links import link_for
@@ -19,7 +20,7 @@ from web.pages.views import TIMELINE_TYPES, by_day, chart, decision_chain, manda
 
 router = APIRouter(include_in_schema=False)
 LATEST = 8
-TIMELINE_PAGE = 500
+TIMELINE_PAGE = 100
 
 
 def _dates(request: Request, *names: str) -> dict[str, str]:
@@ -41,8 +42,8 @@ def initiative(request: Request, iid: str) -> Response:
         as_of, known_at = moment(raw["as_of"], "as_of"), moment(raw["known_at"], "known_at")
         seen.require(iid)
         state = read.state(iid, as_of, known_at)
-        total = read.state(iid)["events"]
-        latest = read.timeline(initiative=iid, offset=max(0, total - LATEST), limit=LATEST)
+        latest = read.timeline_page(Filter(initiative=iid, end=as_of, known_at=known_at),
+                                    limit=LATEST)["entries"]
         return {
             "title": state["title"], "iid": iid, "state": state, "raw": raw,
             "criteria": [{**c, "chart": chart(c)} for c in state["criteria"].values()],
@@ -50,7 +51,7 @@ def initiative(request: Request, iid: str) -> Response:
             "proposals": [p for p in state["proposals"].values() if p["status"] == "open"],
             "escalations": [e for e in state["escalations"].values() if e["status"] == "open"],
             "mandates": list(state["mandates"].values()),
-            "latest": [{**e, "link": link_for(e)} for e in reversed(latest)],
+            "latest": [{**e, "link": link_for(e)} for e in latest],
             "decisions": sorted(state["decisions"].values(),
                                 key=lambda d: (d["effective_at"], d["position"]), reverse=True),
             "members": read.members(iid)["members"],
@@ -64,20 +65,44 @@ def _timeline(request: Request, read: ReadModels, seen: Visibility, heading: str
     params = request.query_params
     order = params.get("order", "effective")
     order = order if order in ("effective", "recorded") else "effective"
+    oldest_first = params.get("first") == "oldest"
     types = [t for t in params.getlist("type") if t in TIMELINE_TYPES]
     raw = _dates(request, "start", "end")
-    entries = read.timeline(order=order, types=types or None,
-                            start=moment(raw["start"], "start", end_of_day=False),
-                            end=moment(raw["end"], "end"), limit=TIMELINE_PAGE,
-                            initiative=initiative, person=person, unit=unit,
-                            hidden=seen.hidden)
+    people = {p["person"]: p["name"] for p in read.people()}
+    named = params.get("person", "").strip()
+    named = named if named in people and person is None else ""
+    backdated = params.get("backdated") == "1"
+    offset = _offset(params.get("offset", ""))
+    where = Filter(initiative=initiative, person=person or named or None, unit=unit,
+                   types=types or None, start=moment(raw["start"], "start", end_of_day=False),
+                   end=moment(raw["end"], "end"), backdated=backdated, hidden=seen.hidden)
+    found = read.timeline_page(where, order=order, newest_first=not oldest_first,
+                               limit=TIMELINE_PAGE, offset=offset)
+    kept = [*[("type", t) for t in types], *[(k, v) for k, v in raw.items() if v],
+            *([("person", named)] if named else []), *([("backdated", "1")] if backdated else [])]
+
+    def link(**changes: str | int) -> str:
+        current = {"order": order, "first": "oldest" if oldest_first else "", "offset": offset}
+        current.update(changes)
+        query = [(k, str(v)) for k, v in current.items() if v not in ("", 0, "effective")]
+        return f"{base}?{urlencode([*query, *kept])}"
+
     other = "recorded" if order == "effective" else "effective"
-    toggle = urlencode([("order", other), *[("type", t) for t in types],
-                        *[(k, v) for k, v in raw.items() if v]])
+    total, shown = found["total"], len(found["entries"])
     return {"title": heading, "heading": heading, "base": base, "order": order,
             "types": types, "all_types": TIMELINE_TYPES, "raw": raw,
-            "days": by_day(entries, order), "count": len(entries), "full": len(entries) == TIMELINE_PAGE,
-            "toggle": f"{base}?{toggle}", "other_order": other}
+            "days": by_day(found["entries"], order), "count": total,
+            "first": offset + 1 if shown else 0, "last": offset + shown,
+            "oldest_first": oldest_first, "backdated": backdated, "named": named,
+            "people": sorted(people.items(), key=lambda p: p[1]) if person is None else [],
+            "newer": link(offset=max(0, offset - TIMELINE_PAGE)) if offset > 0 else None,
+            "older": link(offset=offset + TIMELINE_PAGE) if offset + shown < total else None,
+            "toggle": link(order=other, offset=0), "other_order": other,
+            "flip": link(first="" if oldest_first else "oldest", offset=0)}
+
+
+def _offset(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 @router.get("/initiatives/{iid}/timeline")

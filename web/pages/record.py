@@ -18,6 +18,7 @@ from projections.queries import ReadModels
 from web import i18n, requests
 from web.errors import status_of
 from web.i18n import gettext as _
+from web.i18n import rule_detail
 from web.pages.fields import Context, command_values, shown
 from web.pages.forms import FORMS, Form, Submission, field_errors, rule_field
 from web.pages.render import failure, language, login_state, pages, render, to_login
@@ -213,7 +214,7 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
             placed = {}
             if error.rule:
                 sentence = RULES[error.rule].sentence
-                detail = error.detail.removeprefix(sentence).strip()
+                detail = rule_detail(error.detail, sentence)
                 rule = {"id": error.rule, "sentence": _(sentence), "detail": detail}
                 concerned = rule_field(form, error.rule)
                 if concerned:

@@ -3,6 +3,7 @@ a page answers a failure (its status from `web.errors`, its message in the reade
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.event_types import UnknownEventType, named
@@ -94,6 +96,7 @@ def language(request: Request) -> str:
     lang = i18n.negotiate(chosen, request.headers.get("accept-language"))
     i18n.use(lang)
     i18n.use_zone(pages(request).tandem.settings.timezone)
+    i18n.use_names(Names(pages(request).tandem.read).person)  # read only when a message names
     request.state.lang = lang
     return lang
 
@@ -121,11 +124,13 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 def base_context(request: Request, lang: str, user: Principal | None, csrf: str,
                  waiting: int | str) -> dict[str, Any]:
     """What every page's frame shows: language, the signed-in person and their own parts."""
+    names = Names(pages(request).tandem.read if user else None)
+    i18n.use_names(names.person)
     return {
         "user": user, "csrf": csrf, "lang": lang,
         "languages": [(code, i18n.language_name(code)) for code in i18n.LOCALES],
         "here": here(request), "can_write": bool(user and user.can_write), "waiting": waiting,
-        "names": Names(pages(request).tandem.read if user else None),
+        "names": names,
         "recorded": recorded_entry(request, user),
     }
 
@@ -240,3 +245,20 @@ def install(app: FastAPI) -> None:
     """Mount the shared plumbing (the routes are added by `web.pages.install`)."""
     app.state.pages = Pages(app.state.tandem)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    answer = app.exception_handlers.get(StarletteHTTPException)
+
+    async def no_such_page(request: Request, error: Exception) -> Any:
+        """A browser asking for a page that does not exist gets the error page in its
+        language; everyone else (the API, scripts) the answer they got before."""
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if isinstance(error, StarletteHTTPException) and error.status_code == 404 \
+                and wants_page and not request.url.path.startswith("/api"):
+            language(request)
+            user, session = login_state(request)
+            return render(request, "error.html", {"title": _("Not found"),
+                                                  "message": _("There is no such page.")},
+                          404, user, session)
+        answered = answer(request, error) if answer else None
+        return await answered if inspect.isawaitable(answered) else answered
+
+    app.add_exception_handler(StarletteHTTPException, no_such_page)

@@ -74,7 +74,7 @@ STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked":
           "pending": N_("awaiting confirmation"), "disputed": N_("disputed"),
           "lead": N_("lead"), "member": N_("member"), "observer": N_("observer"),
           "sponsor": N_("sponsor"), "escalation path": N_("escalation path"),
-          "tandem": N_("tandem partner")}
+          "tandem": N_("tandem partner"), "confirmed": N_("confirmed")}
 STATUS.update({"expired": N_("expired"), "refused": N_("refused"), "returned": N_("returned"),
                "met": N_("met"), "missed": N_("missed")})
 

@@ -11,6 +11,7 @@ from babel.lists import format_list
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from domain.errors import DomainError
 from domain.event_types import UnknownEventType, named
 from projections.queries import ReadModels
 from projections.summary import Ref, message, render
@@ -35,6 +36,20 @@ class Names:
     @cached_property
     def units(self) -> dict[str, str]:
         return {u["unit"]: u["name"] for u in self.read.units()} if self.read else {}
+
+    @cached_property
+    def initiatives(self) -> dict[str, str]:
+        return {}
+
+    def initiative(self, iid: object) -> str:
+        """An initiative's title (its id when it cannot be read)."""
+        key = str(iid)
+        if key not in self.initiatives and self.read is not None:
+            try:
+                self.initiatives[key] = str(self.read.initiative_row(key)["title"])
+            except DomainError:
+                self.initiatives[key] = key
+        return self.initiatives.get(key, key)
 
     def person(self, pid: object) -> str:
         return self.people.get(str(pid), str(pid))
@@ -104,9 +119,15 @@ def people_filter(context: Context, pids: Iterable[object] | None) -> str:
 
 
 @pass_context
+def initiative_filter(context: Context, iid: object) -> str:
+    return _names(context).initiative(iid)
+
+
+@pass_context
 def unit_filter(context: Context, uid: object) -> str:
     return _names(context).unit(uid)
 
 
 FILTERS = {"summary": summary_filter, "person": person_filter, "people": people_filter,
-           "unit": unit_filter}
+           "unit": unit_filter, "initiative": initiative_filter,
+           "directory_role": lambda role: _label(DIRECTORY_ROLES, role)}
