@@ -105,12 +105,15 @@ class History:
                 return list(agg.pending_events)
 
             self.clock = opened + timedelta(hours=1)
-            run(self.app.set_goal, statement=f"Goal of initiative {number}", agreed_by=[sponsor],
+            run(self.app.set_goal, by=sponsor, statement=f"Goal of initiative {number}",
+                agreed_by=[sponsor],
                 effective_at=self.clock)
             for c in range(3):
-                run(self.app.define_criterion, criterion=f"c{c}", description=f"Criterion {c}",
+                run(self.app.define_criterion, by=sponsor, criterion=f"c{c}",
+                    description=f"Criterion {c}",
                     target="≥ 4", effective_at=self.clock)
-            run(self.app.form_tandem, people=self.tandem_people, effective_at=self.clock)
+            run(self.app.form_tandem, by=sponsor, people=self.tandem_people,
+                effective_at=self.clock)
             run(self.app.grant_mandate, by=sponsor, mandate="m-a", person=self.tandem_people[0], scope="technology",
                 limits="up to 50k", effective_at=self.clock)
             run(self.app.grant_mandate, by=sponsor, mandate="m-b", person=self.tandem_people[1], scope="operations",
