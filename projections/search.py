@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import StoredEvent
 
@@ -108,7 +108,7 @@ class SearchProjection(Projection):
 
     name = "search"
     ddl = SQLITE_DDL
-    tables = ("tandem_search", "tandem_search_fts")
+    tables: ClassVar[Sequence[str]] = ("tandem_search", "tandem_search_fts")
 
     def apply(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
         if e.kind not in TEXT_FIELDS or e.initiative is None:
@@ -134,7 +134,7 @@ class PostgresSearchProjection(SearchProjection):
     """The same read model on PostgreSQL: a tsvector under three configurations."""
 
     ddl = POSTGRES_DDL
-    tables = ("tandem_search",)
+    tables: ClassVar[Sequence[str]] = ("tandem_search",)
 
 
 def search_projection(backend: str) -> SearchProjection:
