@@ -2,7 +2,7 @@
 status reports, escalation topics, options and reasons; its table, its projection and its
 queries.
 
-SQLite keeps a contentless FTS5 index beside the rows (the Porter stemmer over `unicode61`
+SQLite keeps an FTS5 index beside the rows (the Porter stemmer over `unicode61`
 without diacritics);
 PostgreSQL keeps a `tsvector` of each entry under the German, English and simple
 configurations, with a GIN index. Both take every word of a query as a prefix of its stem, so
@@ -64,11 +64,11 @@ TABLE = (
     "effective_at TEXT NOT NULL, recorded_at TEXT NOT NULL, title TEXT NOT NULL, "
     "ref TEXT NOT NULL, body TEXT NOT NULL{})"
 )
-# SQLite: the rows in a plain table (an INTEGER PRIMARY KEY is its rowid), the words in a
-# contentless FTS5 index whose rowid is the position.
+# SQLite: the rows in a plain table (an INTEGER PRIMARY KEY is its rowid), the words in an
+# FTS5 table whose rowid is the position (not contentless: a rebuild empties it with DELETE).
 SQLITE_DDL = [
     TABLE.format("").replace("position BIGINT PRIMARY KEY", "position INTEGER PRIMARY KEY"),
-    "CREATE VIRTUAL TABLE IF NOT EXISTS tandem_search_fts USING fts5(body, content = '', "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS tandem_search_fts USING fts5(body, "
     "tokenize = 'porter unicode61 remove_diacritics 2')",
 ]
 POSTGRES_DDL = [
@@ -364,8 +364,8 @@ class SearchQueries:
         clauses, params = filters.where()
         if self.db.backend == "postgres":
             expression, qparams = tsquery(query)
-            source = f"tandem_search s, (SELECT {expression} AS query) q"
-            clauses.insert(0, "s.doc @@ q.query")
+            source = "tandem_search s"
+            clauses.insert(0, f"s.doc @@ ({expression})")  # constants: the GIN index serves
             params = qparams + params
             newest = "s.position DESC"
         else:
