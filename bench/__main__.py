@@ -30,6 +30,7 @@ from rich.table import Table
 from bench.machine import LoadMeter, describe
 from bench.measure import Options, run
 from bench.report import figure_table, ratio_table
+from bench.search import run as search_pass
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
@@ -68,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
                         "stretched by the load average per core, at most 900)")
     p.add_argument("--commands", type=int, default=600, help="commands recorded (default 600)")
     p.add_argument("--out", type=Path, help="JSON file (default: bench/results/<time>.json)")
+    p.add_argument("--search-only", action="store_true",
+                   help="only the search pass: full-text search latency (bench/search.py)")
     return p
 
 
@@ -138,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             result: dict[str, Any] = {"backend": backend, "events": size}
             report["results"].append(result)
             try:
-                run(backend, size, options, result, save, console.print)
+                (search_pass if args.search_only else run)(backend, size, options, result,
+                                                           save, console.print)
             except KeyboardInterrupt:
                 result["error"] = "interrupted"
                 save()
@@ -153,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     report["complete"] = not failed
     report["load"]["after"] = meter.sample()
     save()
+    if args.search_only:
+        console.print_json(data=[{k: r.get(k) for k in ("backend", "events", "search", "error")}
+                                 for r in report["results"]])
+        console.print(f"Written to {out}")
+        return 1 if failed else 0
     wide = Console(width=240)
     wide.print(table(ratio_table(report), "Tandem ÷ baselines measured in the same run"))
     wide.print(table(figure_table(report), "Figures (baseline in brackets)"))

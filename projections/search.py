@@ -2,7 +2,8 @@
 status reports, escalation topics, options and reasons; its table, its projection and its
 queries.
 
-SQLite keeps one FTS5 table (the Porter stemmer over `unicode61` without diacritics);
+SQLite keeps an FTS5 index beside the rows (the Porter stemmer over `unicode61`
+without diacritics);
 PostgreSQL keeps a `tsvector` of each entry under the German, English and simple
 configurations, with a GIN index. Both take every word of a query as a prefix of its stem, so
 "Datenstruktur" finds "Datenstrukturen", "Rückruf" finds "Rückrufservice" (the German stemmer
@@ -20,7 +21,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import StoredEvent
 
@@ -56,28 +57,35 @@ TEXT_FIELDS: dict[EventClass, tuple[str, ...]] = {
 # The ids an entry's page is found by (web.links), kept with the entry.
 REF_FIELDS = ("decision", "escalation", "proposal", "criterion", "mandate", "handoff")
 COLUMNS = ("position", "initiative", "type", "actor", "people", "effective_at", "recorded_at",
-           "title", "body", "ref")
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS tandem_search USING fts5(body, "
-    + ", ".join(f"{c} UNINDEXED" for c in COLUMNS if c != "body")
-    + ", tokenize = 'porter unicode61 remove_diacritics 2')",
-]
-POSTGRES_DDL = [
+           "title", "ref", "body")
+TABLE = (
     "CREATE TABLE IF NOT EXISTS tandem_search (position BIGINT PRIMARY KEY, "
     "initiative TEXT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, people TEXT NOT NULL, "
     "effective_at TEXT NOT NULL, recorded_at TEXT NOT NULL, title TEXT NOT NULL, "
-    "body TEXT NOT NULL, ref TEXT NOT NULL, doc tsvector NOT NULL)",
+    "ref TEXT NOT NULL, body TEXT NOT NULL{})"
+)
+# SQLite: the rows in a plain table (an INTEGER PRIMARY KEY is its rowid), the words in an
+# FTS5 table whose rowid is the position (not contentless: a rebuild empties it with DELETE).
+SQLITE_DDL = [
+    TABLE.format("").replace("position BIGINT PRIMARY KEY", "position INTEGER PRIMARY KEY"),
+    "CREATE VIRTUAL TABLE IF NOT EXISTS tandem_search_fts USING fts5(body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
+]
+POSTGRES_DDL = [
+    TABLE.format(", doc tsvector NOT NULL"),
     "CREATE INDEX IF NOT EXISTS tandem_search_doc ON tandem_search USING GIN (doc)",
 ]
-SQLITE_INSERT = (
-    f"INSERT INTO tandem_search (rowid, {', '.join(COLUMNS)}) "  # noqa: S608 - constant names
-    f"VALUES (?, {', '.join('?' for _ in COLUMNS)})"
+INSERT = (
+    f"INSERT INTO tandem_search ({', '.join(COLUMNS)}) "  # noqa: S608 - constant names
+    f"VALUES ({', '.join('?' for _ in COLUMNS)})"
 )
+SQLITE_INDEX = "INSERT INTO tandem_search_fts (rowid, body) VALUES (?, ?)"
 DOCUMENT = "to_tsvector('german', ?) || to_tsvector('english', ?) || to_tsvector('simple', ?)"
 POSTGRES_INSERT = (
     f"INSERT INTO tandem_search ({', '.join(COLUMNS)}, doc) "  # noqa: S608 - constant names
     f"VALUES ({', '.join('?' for _ in COLUMNS)}, {DOCUMENT})"
 )
+
 
 def _text(value: object) -> list[str]:
     if isinstance(value, str):
@@ -100,7 +108,7 @@ class SearchProjection(Projection):
 
     name = "search"
     ddl = SQLITE_DDL
-    tables = ("tandem_search",)
+    tables: ClassVar[Sequence[str]] = ("tandem_search", "tandem_search_fts")
 
     def apply(self, tx: Connection, e: Envelope, raw: StoredEvent) -> None:
         if e.kind not in TEXT_FIELDS or e.initiative is None:
@@ -113,18 +121,20 @@ class SearchProjection(Projection):
                           [v for v in value or [] if isinstance(v, str)])
         ref = {k: e.data[k] for k in REF_FIELDS if isinstance(e.data.get(k), str)}
         row = (e.position, e.initiative, e.type, e.actor, "," + ",".join(sorted(people)) + ",",
-               db_time(e.effective_at), db_time(e.recorded_at), e.summary, body,
-               json.dumps(ref, ensure_ascii=False))
+               db_time(e.effective_at), db_time(e.recorded_at), e.summary,
+               json.dumps(ref, ensure_ascii=False), body)
         if tx.backend == "postgres":
             tx.execute(POSTGRES_INSERT, (*row, body, body, body))
         else:
-            tx.execute(SQLITE_INSERT, (e.position, *row))
+            tx.execute(INSERT, row)
+            tx.execute(SQLITE_INDEX, (e.position, body))
 
 
 class PostgresSearchProjection(SearchProjection):
     """The same read model on PostgreSQL: a tsvector under three configurations."""
 
     ddl = POSTGRES_DDL
+    tables: ClassVar[Sequence[str]] = ("tandem_search",)
 
 
 def search_projection(backend: str) -> SearchProjection:
@@ -337,7 +347,7 @@ MAX_RESULTS = 100
 
 
 class SearchQueries:
-    """Entries whose text matches a query, best first, with facets and snippets."""
+    """Entries whose text matches a query, newest first, with facets and snippets."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -354,26 +364,26 @@ class SearchQueries:
         clauses, params = filters.where()
         if self.db.backend == "postgres":
             expression, qparams = tsquery(query)
-            source = f"tandem_search s, (SELECT {expression} AS query) q"
-            clauses.insert(0, "s.doc @@ q.query")
+            source = "tandem_search s"
+            clauses.insert(0, f"s.doc @@ ({expression})")  # constants: the GIN index serves
             params = qparams + params
-            rank = "ts_rank(s.doc, q.query) DESC"
+            newest = "s.position DESC"
         else:
             source = "tandem_search s"
-            clauses.insert(0, "tandem_search MATCH ?")
+            clauses.insert(0, "s.position IN (SELECT rowid FROM tandem_search_fts "
+                              "WHERE tandem_search_fts MATCH ?)")
             params = [fts5_match(query), *params]
-            rank = "s.rank"
+            newest = "s.position DESC"
         where = " AND ".join(clauses)
         select = (f"SELECT s.position, s.initiative, s.type, s.actor, s.effective_at, "  # noqa: S608
                   f"s.recorded_at, s.title, s.body, s.ref FROM {source} WHERE {where} "
-                  f"ORDER BY {rank}, s.position DESC LIMIT ? OFFSET ?")
+                  f"ORDER BY {newest} LIMIT ? OFFSET ?")
+        count = (f"SELECT s.type, s.initiative, s.actor, COUNT(*) AS n "  # noqa: S608
+                 f"FROM {source} WHERE {where} GROUP BY s.type, s.initiative, s.actor")
         try:
             with self.db.connect() as conn:
                 rows = conn.all(select, [*params, limit, offset])
-                facets = {name: {str(r["value"]): int(r["n"]) for r in conn.all(
-                    f"SELECT s.{column} AS value, COUNT(*) AS n FROM {source} "  # noqa: S608
-                    f"WHERE {where} GROUP BY s.{column} ORDER BY COUNT(*) DESC, s.{column}",
-                    params)} for name, column in FACETS}
+                groups = conn.all(count, params)
         except InvalidInput:
             raise
         except Exception as error:  # a query the index cannot read is the query's fault
@@ -381,6 +391,12 @@ class SearchQueries:
                 raise InvalidInput("The search index cannot read this query; use words, "
                                    "\"phrases\", OR and -word.", field="q") from error
             raise
+        facets: dict[str, dict[str, int]] = {}
+        for name, column in FACETS:
+            counts: dict[str, int] = {}
+            for group in groups:
+                counts[str(group[column])] = counts.get(str(group[column]), 0) + int(group["n"])
+            facets[name] = dict(sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         words = query.words()
         return {
             "q": q, "total": sum(facets["type"].values()), "limit": limit, "offset": offset,
