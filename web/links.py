@@ -34,6 +34,10 @@ def link_for(envelope: Envelope) -> str | None:
         return f"{base}?as_of={envelope['effective_at'][:10]}#matrix"
     if kind in (ev.MemberAdmitted, ev.MemberDismissed, ev.VisibilityChanged):
         return f"{base}#members"
+    if kind in (ev.MeetingScheduled, ev.MeetingHeld, ev.MeetingOutcomeRecorded):
+        return f"{base}/meetings/{q(d['meeting'])}"
+    if kind is ev.MeetingCadenceSet:
+        return f"{base}/meetings"
     return base
 
 

@@ -215,3 +215,76 @@ def test_the_initiative_page_shows_a_criterion_state_and_draws_its_target_line(
     assert page.status_code == 200
     assert "erreicht" in page.text and "Verantwortliche" in page.text
     assert 'class="target"' in page.text
+
+
+def test_a_meeting_is_an_invitation_until_it_starts_then_its_minutes_come_from_the_log(
+        http: TestClient, tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    jonas, miriam = as_(http, "jonas"), as_(http, "miriam")
+    ahead = http.post(P + "/meetings", headers=jonas, json={
+        "id": "js-next", "kind": "joint-status", "title": "Weekly joint status",
+        "starts_at": days_ago(-2), "moderator": "jonas", "invited": ["miriam"]})
+    assert ahead.status_code == 201, ahead.text
+    early = http.post(P + "/meetings/js-next/attendance", headers=jonas,
+                      json={"attended": ["jonas", "miriam"]})
+    assert early.status_code == 422 and early.json()["rule"] == "meeting-started"
+
+    http.post(P + "/meetings", headers=jonas, json={
+        "id": "demo-1", "kind": "demo", "title": "Demo of the ordering process",
+        "starts_at": days_ago(3), "moderator": "jonas", "invited": ["miriam", "kathi"],
+        "agenda": ["Ordering in the pilot region", "Back office without special roles"],
+        "effective_at": days_ago(10)})
+    held = http.post(P + "/meetings/demo-1/attendance", headers=jonas,
+                     json={"attended": ["jonas", "miriam"], "effective_at": days_ago(3)})
+    assert held.status_code == 201, held.text
+    assert held.json()["attestation"]["pending"] == ["miriam"]
+    http.post(P + "/decisions", json={
+        "id": "d-three", "scope": "technology", "title": "Three data patterns", "option": "a",
+        "rationale": "Stable ordering", "decided_by": ["kathi"], "options": OPTIONS,
+        "effective_at": days_ago(3)})
+    unknown = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "s", "links": [{"kind": "decision", "id": "d-nowhere"}]})
+    assert unknown.status_code == 404 and unknown.json()["rule"] == "known-references"
+    bad_kind = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "s", "links": [{"kind": "rumour", "id": "x"}]})
+    assert bad_kind.status_code == 422 and "links" in bad_kind.json()["fields"]
+    outcome = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "The ordering process runs stable in the pilot region",
+        "links": [{"kind": "decision", "id": "d-three"}],
+        "feedback": [{"unit": "ops", "feedback": "Back office needs no special roles"},
+                     {"unit": "it", "feedback": "No crashes in two weeks"}],
+        "effective_at": days_ago(3)})
+    assert outcome.status_code == 201, outcome.text
+    confirmed = http.post(f"/api/confirmations/{held.json()['position']}", headers=miriam,
+                          json={"answer": "confirm"})
+    assert confirmed.status_code == 201, confirmed.text
+
+    minutes = http.get(P + "/meetings/demo-1").json()
+    assert minutes["held"] and minutes["attended"] == ["jonas", "miriam"]
+    assert minutes["attestation"]["status"] == "confirmed"
+    assert minutes["outcomes"][0]["feedback"][0]["unit"] == "ops"
+    state = http.get(P).json()
+    assert state["decisions"]["d-three"]["meetings"] == ["demo-1"]
+    assert state["meetings"]["js-next"]["held"] is False
+
+    cadence = http.post(P + "/meeting-cadence", headers=jonas,
+                        json={"kind": "joint-status", "every_days": 7})
+    assert cadence.status_code == 201, cadence.text
+    assert http.post(P + "/meeting-cadence", headers=jonas,
+                     json={"kind": "joint-status", "every_days": -1}).status_code == 422
+
+    client = signed_in(create_app(tandem.settings, tandem), http.tokens["kathi"])  # type: ignore[attr-defined]
+    german = client.get("/initiatives/portal/meetings/demo-1", headers={"Accept-Language": "de"})
+    assert german.status_code == 200
+    assert "Rückmeldung je Einheit" in german.text and "Back office needs no special roles" in german.text
+    invitation = client.get("/initiatives/portal/meetings/js-next",
+                            headers={"Accept-Language": "en"})
+    assert "this is an invitation, not a record of attendance" in invitation.text
+    decision_page = client.get("/initiatives/portal/decisions/d-three",
+                               headers={"Accept-Language": "en"})
+    assert "in meeting Demo of the ordering process" in decision_page.text
+    listing = client.get("/initiatives/portal/meetings", headers={"Accept-Language": "en"})
+    assert "Weekly joint status" in listing.text and "Invitation" in listing.text
+    assert client.get("/initiatives/portal/meetings/nope").status_code == 404

@@ -6,6 +6,8 @@ with plain values, and answers JSON; every failure leaves as `{error, detail, ru
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import FastAPI
 
 from web.api import (
@@ -18,12 +20,14 @@ from web.api import (
     handoffs,
     health,
     initiatives,
+    meetings,
     members,
     responsibilities,
 )
 
-ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
+ROUTERS: tuple[ModuleType, ...] = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
            members, audit, health)
+ROUTERS += (meetings,)
 
 
 def install(app: FastAPI) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from web.pages import confirm, login, read, record, render, rules
+from web.pages import confirm, login, meetings, read, record, render, rules
 
 
 def install(app: FastAPI) -> None:
     """Register the pages and their plumbing on the app."""
     render.install(app)
-    for module in (login, read, record, rules, confirm):
+    for module in (login, read, record, rules, confirm, meetings):
         app.include_router(module.router)
