@@ -288,3 +288,43 @@ def test_a_meeting_is_an_invitation_until_it_starts_then_its_minutes_come_from_t
     listing = client.get("/initiatives/portal/meetings", headers={"Accept-Language": "en"})
     assert "Weekly joint status" in listing.text and "Invitation" in listing.text
     assert client.get("/initiatives/portal/meetings/nope").status_code == 404
+
+
+def test_the_forms_schedule_a_meeting_record_its_attendance_and_refuse_a_handoff(
+        tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    tokens = build_world(tandem)
+    app = create_app(tandem.settings, tandem)
+    jonas = signed_in(app, tokens["jonas"])
+
+    def submit(client: TestClient, form: str, **data: str) -> object:
+        page = client.get(f"/initiatives/portal/record/{form}")
+        assert page.status_code == 200, page.text
+        return client.post(f"/initiatives/portal/record/{form}", follow_redirects=False,
+                           data={"csrf": page.context["csrf"], **data})
+
+    scheduled = submit(jonas, "meeting", meeting="js-1", kind="joint-status",
+                       title="Weekly joint status", starts_at=days_ago(1), moderator="jonas",
+                       invited="miriam", agenda="Status\nDecisions", effective_at=days_ago(2))
+    assert scheduled.status_code == 303  # type: ignore[attr-defined]
+    assert scheduled.headers["location"] == "/initiatives/portal/meetings/js-1"  # type: ignore[attr-defined]
+    held = submit(jonas, "attendance", meeting="js-1", attended="jonas, miriam")
+    assert held.status_code == 303  # type: ignore[attr-defined]
+    early = submit(jonas, "meeting", meeting="js-2", kind="joint-status", title="Next week",
+                   starts_at=days_ago(-7), moderator="jonas")
+    assert early.status_code == 303  # type: ignore[attr-defined]
+    refused = submit(jonas, "attendance", meeting="js-2", attended="jonas")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert refused.context["rule"]["id"] == "meeting-started"  # type: ignore[attr-defined]
+    assert tandem.read.state("portal")["meetings"]["js-1"]["attended"] == ["jonas", "miriam"]
+
+    submit(jonas, "handoff", handoff="h1", item="Data model", from_person="jonas",
+           to_person="miriam", acceptance_criteria="Documented\nReviewed")
+    miriam = signed_in(app, tokens["miriam"])
+    answered = submit(miriam, "refuse-handoff", handoff="h1", reason="Not documented yet")
+    assert answered.status_code == 303  # type: ignore[attr-defined]
+    handoff = tandem.read.state("portal")["handoffs"]["h1"]
+    assert handoff["status"] == "refused"
+    assert handoff["acceptance_criteria"] == ["Documented", "Reviewed"]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from domain.criteria import COMPARISONS
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.rules import RULES
 from domain.values import ROLES
@@ -47,6 +48,15 @@ def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
         "member_roles": [(r, _(STATUS[r])) for r in ("member", "observer", "lead")],
         "admitted": [(m["person"], m["person"]) for m in read.members(iid)["members"]
                      if m["by"] == "admission"],
+        # meetings, handoffs answered, measurable criteria
+        "meetings": [(k, f"{m['title']} ({m['starts_at'][:10]})")
+                     for k, m in state["meetings"].items()],
+        "waiting_handoffs": [(k, h["item"]) for k, h in state["handoffs"].items()
+                             if h["status"] == "started"],
+        "accepted_handoffs": [(k, h["item"]) for k, h in state["handoffs"].items()
+                              if h["status"] == "accepted"],
+        "comparisons": [(c, c) for c in COMPARISONS],
+        "yes_no": [("yes", _("yes")), ("no", _("no"))],
     }
 
 
