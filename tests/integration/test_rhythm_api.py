@@ -328,3 +328,30 @@ def test_the_forms_schedule_a_meeting_record_its_attendance_and_refuse_a_handoff
     handoff = tandem.read.state("portal")["handoffs"]["h1"]
     assert handoff["status"] == "refused"
     assert handoff["acceptance_criteria"] == ["Documented", "Reviewed"]
+
+
+def test_tandem_rhythm_lists_what_asks_for_attention(
+        tandem: Tandem, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from web.cli import main
+
+    build_world(tandem)
+    record = tandem.record
+    record(tandem.app.set_meeting_cadence, actor="kathi", initiative="portal",
+           kind="joint-status", every_days=7, effective_at=days_ago(20))
+    record(tandem.app.grant_mandate, actor="kathi", initiative="portal", mandate="m-soon",
+           person="jonas", scope="technology", valid_until=days_ago(-3))
+    record(tandem.app.define_criterion, actor="kathi", initiative="portal", criterion="feedback",
+           description="Feedback", target="4", comparison=">=", target_value=4,
+           evaluation_dates=[days_ago(-2)])
+    record(tandem.app.start_handoff, actor="jonas", initiative="portal", handoff="h1",
+           item="Data model", from_person="jonas", to_person="miriam")
+    tandem.catch_up()
+    assert main(["--db", database_url, "rhythm", "--json"]) == 0
+    items = {(i["kind"], i["id"]) for i in json.loads(capsys.readouterr().out)}
+    assert items == {("cadence-missed", "joint-status"), ("mandate-expiring", "m-soon"),
+                     ("evaluation-due", "feedback"), ("handoff-waiting", "h1")}
+    assert main(["--db", database_url, "rhythm", "--within", "1"]) == 0
+    text = capsys.readouterr()
+    assert "mandate-expiring" not in text.out and "handoff-waiting" in text.out
