@@ -328,6 +328,14 @@ def test_the_forms_schedule_a_meeting_record_its_attendance_and_refuse_a_handoff
     handoff = tandem.read.state("portal")["handoffs"]["h1"]
     assert handoff["status"] == "refused"
     assert handoff["acceptance_criteria"] == ["Documented", "Reviewed"]
+    page = miriam.get("/initiatives/portal", headers={"Accept-Language": "de"})
+    assert "Übergaben" in page.text and "abgelehnt" in page.text and "Not documented yet" in page.text
+    german = miriam.get("/initiatives/portal/record/attendance", headers={"Accept-Language": "de"})
+    refused_de = miriam.post("/initiatives/portal/record/attendance", headers={
+        "Accept-Language": "de"}, data={"csrf": german.context["csrf"], "meeting": "js-2",
+                                        "attended": "miriam"})
+    assert refused_de.status_code == 422
+    assert "Eine künftige Sitzung ist eine Einladung" in refused_de.text
 
 
 def test_tandem_rhythm_lists_what_asks_for_attention(
