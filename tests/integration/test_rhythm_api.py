@@ -363,3 +363,24 @@ def test_tandem_rhythm_lists_what_asks_for_attention(
     assert main(["--db", database_url, "rhythm", "--within", "1"]) == 0
     text = capsys.readouterr()
     assert "mandate-expiring" not in text.out and "handoff-waiting" in text.out
+
+
+def test_an_escalation_linked_from_a_meeting_says_so_on_the_initiative_page(
+        tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    tokens = build_world(tandem)
+    record = tandem.record
+    record(tandem.app.raise_escalation, actor="jonas", initiative="portal", escalation="e1",
+           topic="Go-live date", options=OPTIONS, raised_by="jonas", due_at=days_ago(-7),
+           effective_at=days_ago(3))
+    record(tandem.app.schedule_meeting, actor="jonas", initiative="portal", meeting="js-1",
+           kind="joint-status", title="Weekly joint status", starts_at=days_ago(2),
+           moderator="jonas", effective_at=days_ago(3))
+    record(tandem.app.record_meeting_outcome, actor="jonas", initiative="portal",
+           meeting="js-1", summary="Escalated", links=[{"kind": "escalation", "id": "e1"}])
+    tandem.catch_up()
+    client = signed_in(create_app(tandem.settings, tandem), tokens["kathi"])
+    page = client.get("/initiatives/portal", headers={"Accept-Language": "de"})
+    assert "in der Sitzung Weekly joint status" in page.text
