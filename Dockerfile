@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Pango and a font for WeasyPrint, which renders the PDF decision record (`tandem export --format pdf`)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz0b fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # a user of its own; /var/lib/tandem holds the signing key (a volume), nothing else is writable
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/tandem --create-home \
         --shell /usr/sbin/nologin tandem

@@ -46,9 +46,15 @@ def main() -> int:
             ("en", LAPTOP, "/escalations", "escalations.png"),
             ("en", LAPTOP, "/people/jonas", "person.png"),
             ("en", LAPTOP, "/rules", "rules.png"),
-            ("en", LAPTOP, f"/initiatives/{K}/record/decision", "form-decision.png"),
+            ("en", LAPTOP, f"/initiatives/{K}/record/decision?escalation=e-hotline-budget",
+             "form-decision.png"),
+            ("de", LAPTOP, f"/initiatives/{K}/record/decision?escalation=e-hotline-budget",
+             "form-decision-de.png"),
+            ("en", LAPTOP, f"/initiatives/{K}/record/proposal", "form-proposal.png"),
+            ("de", LAPTOP, f"/initiatives/{K}/record/decision", "form-errors-de.png"),
             ("de", LAPTOP, f"/initiatives/{K}", "initiative-de.png"),
             ("de", PHONE, "/", "overview-phone-de.png"),
+            ("de", PHONE, f"/initiatives/{K}", "initiative-phone-de.png"),
         ]
         for lang, viewport, path, name in shots:
             context = browser.new_context(locale="de-DE" if lang == "de" else "en-GB",
@@ -57,6 +63,9 @@ def main() -> int:
             page.goto(served.login_link("kathi", path))
             page.locator("form button[type=submit]").first.click()  # the link's "Continue"
             page.wait_for_load_state("networkidle")
+            if name == "form-errors-de.png":  # submitted empty: every error at once
+                page.get_by_role("button", name="Erfassen").click()
+                page.locator("#error-summary").wait_for()
             page.screenshot(path=str(OUT / name), full_page=name != "initiative-as-of.png")
             context.close()
             print(OUT / name)

@@ -18,7 +18,12 @@ from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, PersistenceError, Recording
 from eventsourcing.utils import strtobool
@@ -26,7 +31,7 @@ from eventsourcing.utils import strtobool
 from domain import values as v
 from domain.criteria import COMPARISONS
 from domain.directory import Person, Unit
-from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from domain.errors import Conflict, InvalidInput, NotFound, RuleViolation, said
 from domain.initiative import Initiative
 from domain.membership import VISIBILITIES
 from domain.requests import AlreadyRecorded, Request, RequestLog, UncertainOutcome
@@ -69,37 +74,112 @@ class _Directory:
                 if cache is not None:
                     cache[pid] = person
             if person is None:
-                raise RuleViolation("registered-people", f"'{pid}' is not registered.")
+                raise RuleViolation("registered-people", "'%(person)s' is not registered.",
+                                    person=pid)
             if not person.active_at(at):
                 raise RuleViolation(
                     "registered-people",
-                    f"'{pid}' was deactivated on {person.deactivated_at:%Y-%m-%d}.",
+                    "'%(person)s' was deactivated on %(date)s.", person=pid,
+                    date=f"{person.deactivated_at:%Y-%m-%d}",
                 )
             found[pid] = person
         return found
 
 
 class _Repository(Repository[Any]):
-    """The library's repository, copying a cached aggregate under a lock per aggregate.
+    """The library's repository, whose cached aggregates are never deep-copied per command.
 
-    The library fast-forwards a cached aggregate under a lock but deep-copies it outside that
-    lock, so one thread could copy an aggregate while another fast-forwards it ("dictionary
-    changed size during iteration"). Here fast-forward and copy happen under one lock.
+    A cached aggregate, once handed out, is shared: readers (the people an initiative's
+    command names, the signed-in person) read it without a copy, so it must never change
+    under them. It changes only in two ways, both under its own lock:
+
+    - an initiative's command changes the cached initiative itself (only commands, holding
+      that lock, read an initiative from the cache), and a command that fails after changing
+      it (refused halfway, a conflict, a failed save) evicts it, so that the next command
+      reads it from the store again (discard on failure);
+    - any other aggregate (a person, a unit) is changed on a copy, which replaces the cached
+      one once saved (copy on write); so is an aggregate that another process moved on
+      (fast-forwarded on a copy).
     """
 
-    STRIPES = 64
+    IN_PLACE: tuple[type[Aggregate], ...] = (Initiative,)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+        self._locks: dict[Any, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
+
+    def lock(self, aggregate_id: Any) -> threading.RLock:
+        """The lock under which an aggregate is fast-forwarded, and changed by a command."""
+        with self._locks_lock:
+            found = self._locks.get(aggregate_id)
+            if found is None:
+                found = self._locks[aggregate_id] = threading.RLock()
+            return found
 
     def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        copy = kwargs.pop("deepcopy_from_cache", True) and self.deepcopy_from_cache
-        if version is not None or not self.cache or not copy:
-            return super().get(aggregate_id, version=version, deepcopy_from_cache=copy, **kwargs)
-        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
-            cached = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
-            return deepcopy(cached)
+        kwargs.pop("deepcopy_from_cache", None)
+        if version is not None or not self.cache:
+            return super().get(aggregate_id, version=version, deepcopy_from_cache=False,
+                               **kwargs)
+        with self.lock(aggregate_id):
+            return self._current(aggregate_id)
+
+    def _current(self, aggregate_id: Any) -> Any:
+        cache = self.cache
+        assert cache is not None  # noqa: S101 - only called with a cache
+        try:
+            cached = cache.get(aggregate_id)
+        except KeyError:
+            found: Any = self._reconstruct_aggregate(
+                aggregate_id, None, project_aggregate)  # type: ignore[arg-type]
+            cache.put(aggregate_id, found)
+            return found
+        if not self.fastforward:
+            return cached
+        newer = list(self.event_store.get(originator_id=aggregate_id, gt=cached.version))
+        if not newer:
+            return cached
+        moved = project_aggregate(deepcopy(cached), newer)  # never change what others hold
+        cache.put(aggregate_id, moved)
+        return moved
+
+    @contextmanager
+    def changing(self, aggregate_id: Any) -> Iterator[Callable[[Any], Any]]:
+        """Hold the aggregate's lock while a command changes it and saves: gives the aggregate
+        to change (the cached one itself, or a copy of it), and afterwards keeps the saved
+        aggregate in the cache, or evicts one a failed command left changed."""
+        with self.lock(aggregate_id):
+            handed: list[tuple[Any, Any, int]] = []
+
+            def work(found: Any) -> Any:
+                mine = found if isinstance(found, self.IN_PLACE) else deepcopy(found)
+                handed.append((found, mine, found.version))
+                return mine
+
+            try:
+                yield work
+            except BaseException:
+                if handed and self.cache is not None:
+                    found, mine, version = handed[-1]
+                    if mine is found and (mine.version != version or mine.pending_events):
+                        self._evict(aggregate_id)
+                raise
+            if handed and self.cache is not None:
+                found, mine, version = handed[-1]
+                if mine is not found and mine.version != version:
+                    self.cache.put(aggregate_id, mine)
+
+    def evict(self, aggregate_id: Any) -> None:
+        with self.lock(aggregate_id):
+            self._evict(aggregate_id)
+
+    def _evict(self, aggregate_id: Any) -> None:
+        if self.cache is not None:
+            try:
+                self.cache.get(aggregate_id, evict=True)
+            except KeyError:
+                pass
 
 
 class TandemApplication(Application[Any]):
@@ -181,23 +261,35 @@ class TandemApplication(Application[Any]):
         try:
             return self.save(aggregate)
         except IntegrityError:
-            raise Conflict(f"A {what} '{key}' already exists.") from None
+            raise Conflict("A %(what)s '%(key)s' already exists.", what=said(what),
+                           key=key) from None
+
+    @property
+    def _aggregates(self) -> _Repository:
+        found = self.repository
+        assert isinstance(found, _Repository)  # noqa: S101 - made by construct_repository
+        return found
 
     def _change(
         self, cls: type[A], aggregate_id: Any, what: str, key: str, command: Callable[[A], None]
     ) -> list[Recording[Any]]:
-        """Load, apply the command, save; retry when another writer got there first."""
+        """Load, apply the command, save; retry when another writer got there first. The
+        aggregate is not copied for the command (see `_Repository`)."""
         for attempt in range(ATTEMPTS):
-            aggregate = self.find(cls, aggregate_id)
-            if aggregate is None:
-                raise NotFound(f"There is no {what} '{key}'.", rule="known-references")
-            command(aggregate)
             try:
-                return self.save(aggregate)
+                with self._aggregates.changing(aggregate_id) as work:
+                    found = self.find(cls, aggregate_id)
+                    if found is None:
+                        raise NotFound("There is no %(what)s '%(key)s'.",
+                                       rule="known-references", what=said(what), key=key)
+                    aggregate = work(found)
+                    command(aggregate)
+                    return self.save(aggregate)
             except IntegrityError:
                 # jittered backoff, so that writers who collided do not collide again at once
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))
-        raise Conflict(f"The {what} '{key}' kept changing concurrently; try again.")
+        raise Conflict("The %(what)s '%(key)s' kept changing concurrently; try again.",
+                       what=said(what), key=key)
 
     @contextmanager
     def batch(self, initiative: str) -> Iterator[list[Recording[Any]]]:
@@ -207,21 +299,25 @@ class TandemApplication(Application[Any]):
         events are saved together when the block ends, and nothing is saved if it raises.
         """
         iid = v.slug(initiative, "initiative")
-        aggregate = self.find(Initiative, Initiative.id_for(iid))
-        if aggregate is None:
-            raise NotFound(f"There is no initiative '{iid}'.", rule="known-references")
-        recordings: list[Recording[Any]] = []
-        self._batches.current = (iid, aggregate)
-        self._batches.people = {}  # people read once per batch: one unit of work
-        try:
-            yield recordings
-        finally:
-            self._batches.current = None
-            self._batches.people = None
-        try:
-            recordings.extend(self.save(aggregate))
-        except IntegrityError:
-            raise Conflict(f"The initiative '{iid}' changed concurrently; try again.") from None
+        with self._aggregates.changing(Initiative.id_for(iid)) as work:
+            found = self.find(Initiative, Initiative.id_for(iid))
+            if found is None:
+                raise NotFound("There is no initiative '%(key)s'.", rule="known-references",
+                               key=iid)
+            aggregate = work(found)
+            recordings: list[Recording[Any]] = []
+            self._batches.current = (iid, aggregate)
+            self._batches.people = {}  # people read once per batch: one unit of work
+            try:
+                yield recordings
+            finally:
+                self._batches.current = None
+                self._batches.people = None
+            try:
+                recordings.extend(self.save(aggregate))
+            except IntegrityError:
+                raise Conflict("The initiative '%(key)s' changed concurrently; try again.",
+                               key=iid) from None
 
     def _in_initiative(
         self, initiative: str, actor: str, command: Callable[[Initiative, datetime], None],
@@ -255,7 +351,7 @@ class TandemApplication(Application[Any]):
     def _unit(self, unit: str, field: str = "unit") -> str:
         key = v.slug(unit, field)
         if self.find(Unit, Unit.id_for(key)) is None:
-            raise NotFound(f"There is no unit '{key}'.", rule="known-references")
+            raise NotFound("There is no unit '%(key)s'.", rule="known-references", key=key)
         return key
 
     # -- the directory -------------------------------------------------------------------------
@@ -307,7 +403,7 @@ class TandemApplication(Application[Any]):
 
         def deactivate(p: Person, now: datetime) -> None:
             if p.deactivated_at is not None:
-                raise Conflict(f"'{p.slug}' is already deactivated.")
+                raise Conflict("'%(person)s' is already deactivated.", person=p.slug)
             p.trigger_event(Person.PersonDeactivated, timestamp=now, reason=reason, actor=actor,
                             effective_at=v.effective(effective_at, now))
         return self._in_person(person, deactivate)
@@ -319,7 +415,8 @@ class TandemApplication(Application[Any]):
 
         def issue(p: Person, now: datetime) -> None:
             if not p.active_at(now):
-                raise RuleViolation("registered-people", f"'{p.slug}' is deactivated.")
+                raise RuleViolation("registered-people", "'%(person)s' is deactivated.",
+                                    person=p.slug)
             p.trigger_event(Person.TokenIssued, timestamp=now, token_id=token_id,
                             token_hash=token_digest(token), actor=actor, effective_at=now)
         return token, self._in_person(person, issue)
@@ -332,7 +429,8 @@ class TandemApplication(Application[Any]):
 
         def revoke(p: Person, now: datetime) -> None:
             if token_id not in p.tokens:
-                raise NotFound(f"'{p.slug}' holds no token '{token_id}' (or it was revoked).")
+                raise NotFound("'%(person)s' holds no token '%(token)s' (or it was revoked).",
+                               person=p.slug, token=token_id)
             p.trigger_event(Person.TokenRevoked, timestamp=now, token_id=token_id,
                             reason=reason, actor=actor, effective_at=now)
         return self._in_person(person, revoke)
@@ -352,7 +450,7 @@ class TandemApplication(Application[Any]):
         when = v.effective(effective_at, now)
         self.people.require([sponsor, *path], when, "escalation_path")
         if self.find(Initiative, Initiative.id_for(key)) is not None:
-            raise Conflict(f"An initiative '{key}' already exists.")
+            raise Conflict("An initiative '%(key)s' already exists.", key=key)
         if visibility not in VISIBILITIES:
             raise InvalidInput("Visibility is 'open' or 'members'.", field="visibility")
         created = Initiative.open(
@@ -649,6 +747,47 @@ class TandemApplication(Application[Any]):
         return self._in_initiative(initiative, actor, lambda agg, now: agg.answer(
             entry=entry, position=position, reason=reason, actor=actor, now=now), writer=False)
 
+    # -- imports from existing decision records ------------------------------------------------
+
+    def import_decision(
+        self, *, actor: str, initiative: str, decision: str, scope: str, title: str,
+        option: str, rationale: str, decided_by: Sequence[str], options: object,
+        source: str, proposal: str | None = None, supersedes: str | None = None,
+        effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """A decision taken as an existing record says (`source` names the record): its
+        deciders' claim until they confirm it, on the record's basis when no mandate covers it."""
+        key = v.slug(decision, "id")
+        scope = v.scope(scope)
+        title = v.text(title, "title")
+        option = v.slug(option, "option")
+        rationale = v.text(rationale, "rationale")
+        deciders = v.slugs(decided_by, "decided_by")
+        considered = v.options(options)
+        source = v.text(source, "source")
+        refs = {name: (v.slug(value, name) if value not in (None, "") else None)
+                for name, value in (("proposal", proposal), ("supersedes", supersedes))}
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.take_decision(
+            decision=key, scope=scope, title=title, option=option, rationale=rationale,
+            decided_by=deciders, options=considered, proposal=refs["proposal"], escalation=None,
+            mandate=None, supersedes=refs["supersedes"], actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people,
+            imported=source))
+
+    def mark_imported(
+        self, *, actor: str, initiative: str, source: str, sha256: str, format: str,
+        entries: Sequence[str], effective_at: object = None,
+    ) -> list[Recording[Any]]:
+        """Which record the entries `entries` came from, and the SHA-256 of its bytes."""
+        source = v.text(source, "source")
+        if not isinstance(sha256, str) or len(sha256) != 64 or \
+                any(c not in "0123456789abcdef" for c in sha256):
+            raise InvalidInput("A SHA-256 is 64 lowercase hexadecimal digits.", field="sha256")
+        format = v.text(format, "format")
+        keys = v.slugs(entries, "entries")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.mark_imported(
+            source=source, sha256=sha256, format=format, entries=keys, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
     # -- the rhythm of working together (appended) ---------------------------------------------
 
     def delegate_mandate(self, *, actor: str, initiative: str, mandate: str, delegated_from: str,
@@ -746,8 +885,8 @@ LINK_KINDS = ("status", "proposal", "decision", "escalation", "handoff")
 def _link(item: object) -> dict[str, str]:
     """A link from a meeting to what it produced: {kind, id}; a status report by position."""
     if not isinstance(item, Mapping) or item.get("kind") not in LINK_KINDS:
-        raise InvalidInput(f"Each link has a kind ({', '.join(LINK_KINDS)}) and an id.",
-                           field="links")
+        raise InvalidInput("Each link has a kind (%(kinds)s) and an id.", field="links",
+                           kinds=", ".join(LINK_KINDS))
     kind = str(item["kind"])
     ident = item.get("id")
     if kind == "status":
@@ -788,8 +927,8 @@ def _measurable(comparison: object, target_value: object, target_unit: object, o
                                field="comparison")
         return None
     if comparison not in COMPARISONS:
-        raise InvalidInput(f"The comparison is one of {', '.join(COMPARISONS)}.",
-                           field="comparison")
+        raise InvalidInput("The comparison is one of %(choices)s.", field="comparison",
+                           choices=", ".join(COMPARISONS))
     if target_value in (None, ""):
         raise InvalidInput("A measurable target has a value.", field="target_value")
     dates = sorted({v.parse_time(d, "evaluation_dates")

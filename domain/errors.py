@@ -5,15 +5,38 @@ The delivery layer maps them once, by class, to HTTP status codes and exit codes
 
 from __future__ import annotations
 
+Part = tuple[str, dict[str, object]]
+
+
+class Message(str):
+    """An error's text in English that keeps its template and parameters, so that a reader
+    can say it in their own language (the templates are catalogue msgids)."""
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, *parts: Part) -> Message:
+        words = " ".join(template % params if params else template
+                         for template, params in parts if template)
+        message = super().__new__(cls, words)
+        message.parts = tuple(part for part in parts if part[0])
+        return message
+
+
+def said(template: str, **params: object) -> Message:
+    """A message part (a noun, a phrase) that a reader translates inside another message."""
+    return Message((template, params))
+
 
 class DomainError(Exception):
     """Base class of every error the domain raises on purpose."""
 
     kind = "error"
 
-    def __init__(self, detail: str, *, rule: str | None = None, fields: dict[str, str] | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str, *, rule: str | None = None,
+                 fields: dict[str, str] | None = None, **params: object):
+        message = detail if isinstance(detail, Message) else Message((detail, params))
+        super().__init__(message)
+        self.detail: str = message
         self.rule = rule
         self.fields = fields or {}
 
@@ -31,8 +54,9 @@ class InvalidInput(DomainError):
 
     kind = "invalid_input"
 
-    def __init__(self, detail: str, *, field: str | None = None):
-        super().__init__(detail, fields={field: detail} if field else None)
+    def __init__(self, detail: str, *, field: str | None = None, **params: object):
+        message = Message((detail, params))
+        super().__init__(message, fields={field: message} if field else None)
 
 
 class RuleViolation(DomainError):
@@ -40,11 +64,11 @@ class RuleViolation(DomainError):
 
     kind = "rule_violation"
 
-    def __init__(self, rule: str, detail: str = ""):
+    def __init__(self, rule: str, detail: str = "", **params: object):
         from domain.rules import RULES
 
         self.sentence = RULES[rule].sentence
-        super().__init__(f"{self.sentence} {detail}".strip(), rule=rule)
+        super().__init__(Message((self.sentence, {}), (detail, params)), rule=rule)
 
 
 class Forbidden(DomainError):
@@ -52,11 +76,11 @@ class Forbidden(DomainError):
 
     kind = "forbidden"
 
-    def __init__(self, rule: str, detail: str = ""):
+    def __init__(self, rule: str, detail: str = "", **params: object):
         from domain.rules import RULES
 
         self.sentence = RULES[rule].sentence
-        super().__init__(f"{self.sentence} {detail}".strip(), rule=rule)
+        super().__init__(Message((self.sentence, {}), (detail, params)), rule=rule)
 
 
 class NotFound(DomainError):

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import events as ev
 from domain.directory import Person, Unit
+from domain.notices import NOTICE_EVENTS
 
 EventClass = type[Aggregate.Event]
 
@@ -18,7 +19,7 @@ DIRECTORY_EVENTS: tuple[EventClass, ...] = (
     Unit.UnitRegistered, Person.PersonRegistered, Person.PersonMoved, Person.RoleChanged,
     Person.PersonDeactivated, Person.TokenIssued, Person.TokenRevoked,
 )
-ALL: tuple[EventClass, ...] = DIRECTORY_EVENTS + ev.INITIATIVE_EVENTS
+ALL: tuple[EventClass, ...] = DIRECTORY_EVENTS + ev.INITIATIVE_EVENTS + NOTICE_EVENTS
 BY_NAME: dict[str, EventClass] = {cls.__name__: cls for cls in ALL}
 
 

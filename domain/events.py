@@ -392,6 +392,18 @@ INITIATIVE_EVENTS: tuple[type[InitiativeEvent], ...] = (
 )
 
 
+class RecordImported(InitiativeEvent):
+    """Entries recorded from an existing decision record (an architecture decision record's
+    file, a row of a decision list): its source, the SHA-256 of its bytes, its format, and the
+    proposal and decision ids it gave. Importing the same source again records nothing."""
+
+    source: str
+    sha256: str
+    format: str
+    entries: list[str]
+
+
+INITIATIVE_EVENTS += (RecordImported,)
 # -- the rhythm of working together: mandates with limits, handoffs refused, measurable
 # -- criteria, meetings (added after the first release; appended so stored topics stay put)
 

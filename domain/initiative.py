@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from domain.errors import Conflict, Forbidden, InvalidInput, Message, NotFound, RuleViolation, said
 from domain.membership import Membership, People
 from domain.values import check_options, covers, entity_id
 
@@ -97,20 +97,22 @@ class Initiative(Aggregate, Membership):
 
     def _known(self, table: Mapping[str, Any], key: str | None, what: str) -> dict[str, Any]:
         if key is None or key not in table:
-            raise NotFound(
-                f"There is no {what} '{key}' in initiative '{self.slug}'.", rule="known-references"
-            )
+            raise NotFound("There is no %(what)s '%(key)s' in initiative '%(initiative)s'.",
+                           rule="known-references", what=said(what), key=key,
+                           initiative=self.slug)
         value: dict[str, Any] = table[key]
         return value
 
     @staticmethod
-    def _not_before(earlier: datetime, effective_at: datetime, what: str) -> None:
+    def _not_before(earlier: datetime, effective_at: datetime, what: Message) -> None:
         if effective_at < earlier:
-            raise RuleViolation("effective-order", f"{what} took effect on {earlier:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("effective-order", "%(what)s took effect on %(moment)s.",
+                                what=what, moment=f"{earlier:%Y-%m-%d %H:%M} UTC")
 
     def _unique(self, table: Mapping[str, Any], key: str, what: str) -> None:
         if key in table:
-            raise Conflict(f"A {what} '{key}' already exists in initiative '{self.slug}'.")
+            raise Conflict("A %(what)s '%(key)s' already exists in initiative '%(initiative)s'.",
+                           what=said(what), key=key, initiative=self.slug)
 
     # -- goal and success criteria -------------------------------------------------------------
 
@@ -124,12 +126,13 @@ class Initiative(Aggregate, Membership):
         if revision and not reason:
             raise RuleViolation("goal-revision-reason")
         if self.goal is not None and effective_at < self.goal["effective_at"]:
-            raise RuleViolation("effective-order", "The current goal took effect on "
-                                f"{self.goal['effective_at']:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("effective-order", "The current goal took effect on %(moment)s.",
+                                moment=f"{self.goal['effective_at']:%Y-%m-%d %H:%M} UTC")
         tandem = self.tandem_at(effective_at)
         if tandem and not set(tandem) <= set(agreed_by):
             missing = ", ".join(p for p in tandem if p not in agreed_by)
-            raise RuleViolation("goal-agreed-by-tandem", f"Missing agreement of: {missing}.")
+            raise RuleViolation("goal-agreed-by-tandem", "Missing agreement of: %(people)s.",
+                                people=missing)
         self._trigger(
             ev.GoalRevised if revision else ev.GoalSet, now, statement=statement,
             reason=reason, agreed_by=agreed_by, actor=actor, effective_at=effective_at,
@@ -156,13 +159,14 @@ class Initiative(Aggregate, Membership):
         found = people.require(owners, effective_at, "owners")
         units = sorted(found[p].unit_at(effective_at) or "" for p in owners)
         if units != sorted(self.units):
-            raise RuleViolation("criterion-owners", f"Owners' units: {', '.join(units)}; the "
-                                f"initiative's: {', '.join(self.units)}.")
+            raise RuleViolation("criterion-owners", "Owners' units: %(units)s; the initiative's: "
+                                "%(own)s.", units=", ".join(units), own=", ".join(self.units))
 
     def _active_criterion(self, criterion: str, effective_at: datetime) -> None:
         state = self._known(self.criteria, criterion, "success criterion")
         if not state["active"] or effective_at < state["defined_at"]:
-            raise RuleViolation("criterion-active", f"'{criterion}' is not active then.")
+            raise RuleViolation("criterion-active", "'%(key)s' is not active then.",
+                                key=criterion)
 
     def revise_criterion(
         self, *, criterion: str, description: str, target: str, reason: str, actor: str,
@@ -210,7 +214,8 @@ class Initiative(Aggregate, Membership):
         for _start, end in self.spans(area, person, role):
             if end is None or end > effective_at:
                 raise RuleViolation(
-                    "single-assignment", f"{person} already holds {role} in '{area}'."
+                    "single-assignment", "%(person)s already holds %(role)s in '%(area)s'.",
+                    person=person, role=role, area=area
                 )
         if role == "A":
             for other, roles in self.assignments.get(area, {}).items():
@@ -218,7 +223,8 @@ class Initiative(Aggregate, Membership):
                     if other != person and (end is None or end > effective_at):
                         raise RuleViolation(
                             "one-accountable-per-area",
-                            f"{other} is Accountable for '{area}' from {start:%Y-%m-%d}.",
+                            "%(person)s is Accountable for '%(area)s' from %(date)s.",
+                            person=other, area=area, date=f"{start:%Y-%m-%d}",
                         )
         self._trigger(
             ev.ResponsibilityAssigned, now, area=area, person=person, role=role, actor=actor,
@@ -235,7 +241,8 @@ class Initiative(Aggregate, Membership):
             if s[1] is None and s[0] <= effective_at
         ]
         if not held:
-            raise RuleViolation("release-held-role", f"{person} does not hold {role} in '{area}'.")
+            raise RuleViolation("release-held-role", "%(person)s does not hold %(role)s in '%(area)s'.",
+                                person=person, role=role, area=area)
         self._trigger(
             ev.ResponsibilityReleased, now, area=area, person=person, role=role, reason=reason,
             actor=actor, effective_at=effective_at,
@@ -248,14 +255,15 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         self.require_lead(actor, now)
         if len(people) != 2:
-            raise RuleViolation("tandem-two-units", f"Named: {len(people)} people.")
+            raise RuleViolation("tandem-two-units", "Named: %(n)s people.", n=len(people))
         found = directory.require(people, effective_at, "people")
         if found[people[0]].unit_at(effective_at) == found[people[1]].unit_at(effective_at):
             raise RuleViolation("tandem-two-units", "Both are in the same unit.")
         for start, end, partners in self.tandems:
             if end is None or end > effective_at:
                 raise RuleViolation(
-                    "one-tandem", f"{' and '.join(partners)} lead from {start:%Y-%m-%d}."
+                    "one-tandem", "%(people)s lead from %(date)s.", people=", ".join(partners),
+                    date=f"{start:%Y-%m-%d}"
                 )
         self._trigger(ev.TandemFormed, now, people=people, actor=actor, effective_at=effective_at)
 
@@ -293,7 +301,7 @@ class Initiative(Aggregate, Membership):
     def _check_grantor(self, actor: str) -> None:
         """Leadership backs the working level: only the sponsor and the escalation path."""
         if actor != self.sponsor and actor not in self.escalation_path:
-            raise RuleViolation("mandate-grantor", f"{actor} is neither.")
+            raise RuleViolation("mandate-grantor", "%(person)s is neither.", person=actor)
 
     def revoke_mandate(
         self, *, mandate: str, reason: str, actor: str, effective_at: datetime, now: datetime
@@ -304,7 +312,7 @@ class Initiative(Aggregate, Membership):
         if parent is None or actor != parent["person"]:  # a delegator takes back what it gave
             self._check_grantor(actor)
         if state["end"] is not None or effective_at < state["start"]:
-            raise RuleViolation("mandate-in-force", f"'{mandate}' is not in force then.")
+            raise RuleViolation("mandate-in-force", "'%(key)s' is not in force then.", key=mandate)
         self._trigger(
             ev.MandateRevoked, now, mandate=mandate, reason=reason, actor=actor,
             effective_at=effective_at,
@@ -330,33 +338,46 @@ class Initiative(Aggregate, Membership):
         self, *, decision: str, scope: str, title: str, option: str, rationale: str,
         decided_by: list[str], options: Options, proposal: str | None, escalation: str | None,
         mandate: str | None, supersedes: str | None, actor: str, effective_at: datetime,
-        now: datetime, people: People, amount: tuple[float, str] | None = None,
+        now: datetime, people: People, imported: str | None = None,
+        amount: tuple[float, str] | None = None,
     ) -> None:
+        """`imported` names the record a decision is imported from: its basis is that record
+        when no mandate or sponsor covers it, and it may supersede an imported decision whose
+        deciders have not confirmed it yet (the chain of the records, claimed as they are)."""
         self._ensure_open()
         self._unique(self.decisions, decision, "decision")
         people.require(decided_by, effective_at, "decided_by")
         if proposal is not None:
             answered = self._known(self.proposals, proposal, "proposal")["answered_by"]
             if answered and answered != supersedes:
-                raise RuleViolation("proposal-open", f"'{proposal}' was answered by '{answered}'.")
+                raise RuleViolation("proposal-open", "'%(key)s' was answered by '%(answer)s'.",
+                                    key=proposal, answer=answered)
             self._not_before(self.proposals[proposal]["proposed_at"], effective_at,
-                             f"proposal '{proposal}'")
+                             said("proposal '%(key)s'", key=proposal))
             options = options or self.proposals[proposal]["options"]
         if escalation is not None:
             state = self._known(self.escalations, escalation, "escalation")
             if not state["open"]:
-                raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
-            self._not_before(state["raised_at"], effective_at, f"escalation '{escalation}'")
+                raise RuleViolation("escalation-open", "'%(key)s' is resolved.", key=escalation)
+            self._not_before(state["raised_at"], effective_at,
+                             said("escalation '%(key)s'", key=escalation))
             options = options or state["options"]
         keys = [o["key"] for o in options]
         if len(keys) < 2 or len(set(keys)) != len(keys) or option not in keys:
             raise RuleViolation(
-                "decision-options", f"Considered: {', '.join(keys) or 'none'}; chosen: {option}."
+                "decision-options", "Considered: %(keys)s; chosen: %(option)s.",
+                keys=", ".join(keys) or "—", option=option
             )
         if supersedes is not None:
-            state = self._in_force(supersedes)
-            self._not_before(state["effective_at"], effective_at, f"decision '{supersedes}'")
-        basis = self._basis(scope, decided_by, escalation, mandate, effective_at, amount)
+            state = self._supersedable(supersedes) if imported else self._in_force(supersedes)
+            self._not_before(state["effective_at"], effective_at,
+                             said("decision '%(key)s'", key=supersedes))
+        try:
+            basis = self._basis(scope, decided_by, escalation, mandate, effective_at, amount)
+        except RuleViolation:
+            if imported is None:
+                raise
+            basis = {"kind": "imported", "id": imported}
         self._trigger(
             ev.DecisionTaken, now, decision=decision, scope=scope, title=title, options=options,
             option=option, rationale=rationale, decided_by=decided_by, basis=basis,
@@ -442,7 +463,8 @@ class Initiative(Aggregate, Membership):
             if problem is not None and problem[0] != "decision-basis":
                 raise RuleViolation(*problem)
         raise RuleViolation(
-            "decision-basis", f"No mandate covers '{scope}' for {', '.join(deciders)}."
+            "decision-basis", "No mandate covers '%(scope)s' for %(people)s.", scope=scope,
+            people=", ".join(deciders)
         )
 
     def _in_force(self, decision: str) -> dict[str, Any]:
@@ -451,13 +473,40 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.decisions, decision, "decision")
         if state["status"] != "in_force":
             status = {"in_force": "in force", "pending": "awaiting its deciders' confirmation"}
-            raise RuleViolation("decision-in-force",
-                                f"'{decision}' is {status.get(state['status'], state['status'])}.")
+            now_is = status.get(state["status"], state["status"])
+            raise RuleViolation("decision-in-force", "'%(key)s' is %(status)s.", key=decision,
+                                status=said(now_is))
         if state["superseding"]:
             raise RuleViolation("decision-in-force",
-                                f"'{decision}' is being superseded by '{state['superseding']}', "
-                                "which awaits its deciders' confirmation.")
+                                "'%(key)s' is being superseded by '%(other)s', which awaits its "
+                                "deciders' confirmation.", key=decision, other=state["superseding"])
         return state
+
+    def _supersedable(self, decision: str) -> dict[str, Any]:
+        """A decision an imported one may supersede: in force, or still awaiting its deciders'
+        confirmation, and not superseded by another."""
+        state = self._known(self.decisions, decision, "decision")
+        if state["status"] not in ("in_force", "pending") or state["superseding"]:
+            if state["superseding"]:
+                raise RuleViolation("decision-in-force", "'%(key)s' is being superseded by "
+                                    "'%(other)s'.", key=decision, other=state["superseding"])
+            words = {"revoked": said("revoked"), "superseded": said("superseded")}
+            raise RuleViolation("decision-in-force", "'%(key)s' is %(status)s.", key=decision,
+                                status=words.get(state["status"], state["status"]))
+        return state
+
+    def mark_imported(
+        self, *, source: str, sha256: str, format: str, entries: list[str], actor: str,
+        effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        for entry in entries:
+            if entry not in self.proposals and entry not in self.decisions:
+                raise NotFound("There is no proposal or decision '%(key)s' in initiative "
+                               "'%(initiative)s'.", rule="known-references", key=entry,
+                               initiative=self.slug)
+        self._trigger(ev.RecordImported, now, source=source, sha256=sha256, format=format,
+                      entries=entries, actor=actor, effective_at=effective_at)
 
     def revoke_decision(
         self, *, decision: str, reason: str, actor: str, effective_at: datetime, now: datetime
@@ -466,7 +515,8 @@ class Initiative(Aggregate, Membership):
         state = self._in_force(decision)
         if actor not in state["decided_by"]:
             self.require_lead(actor, now)
-        self._not_before(state["effective_at"], effective_at, f"decision '{decision}'")
+        self._not_before(state["effective_at"], effective_at,
+                         said("decision '%(key)s'", key=decision))
         self._trigger(
             ev.DecisionRevoked, now, decision=decision, reason=reason, actor=actor,
             effective_at=effective_at,
@@ -496,14 +546,15 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.escalations, escalation, "escalation")
         if not state["open"]:
-            raise RuleViolation("escalation-open", f"'{escalation}' is resolved.")
+            raise RuleViolation("escalation-open", "'%(key)s' is resolved.", key=escalation)
         level = int(state["level"])
         if level >= len(self.escalation_path):
             raise RuleViolation(
-                "escalation-path", f"'{escalation}' is at the top level ({level})."
+                "escalation-path", "'%(key)s' is at the top level (%(level)s).", key=escalation,
+                level=level
             )
         self._not_before(state["level_since"], effective_at,
-                         f"escalation '{escalation}' at level {level}")
+                         said("escalation '%(key)s' at level %(level)s", key=escalation, level=level))
         interval: timedelta = state["due_at"] - state["level_since"]
         self._trigger(
             ev.EscalationForwarded, now, escalation=escalation, level=level + 1,
@@ -541,10 +592,11 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
-            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+            raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
+                            person=state["to"])
         if state["accepted"] or state.get("answer") or effective_at < state["started_at"]:
-            raise RuleViolation("handoff-open", f"'{handoff}' is already accepted, refused or "
-                                "not started.")
+            raise RuleViolation("handoff-open", "'%(key)s' is already accepted, refused or not started.",
+                                key=handoff)
         self._trigger(ev.HandoffAccepted, now, handoff=handoff, actor=actor, effective_at=effective_at)
 
     def report_status(
@@ -586,27 +638,29 @@ class Initiative(Aggregate, Membership):
         parent = self._known(self.mandates, delegated_from, "mandate")
         people.require([person], effective_at, "person")
         if actor != parent["person"] or not parent.get("may_delegate"):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is held by "
-                                f"{parent['person']}" + ("" if parent.get("may_delegate") else
-                                                        " and its grant allows no delegation") + ".")
+            raise RuleViolation("mandate-delegation", "'%(key)s' is held by %(person)s." if
+                                parent.get("may_delegate") else "'%(key)s' is held by "
+                                "%(person)s and its grant allows no delegation.",
+                                key=delegated_from, person=parent["person"])
         if not covers(parent["scope"], scope):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' covers "
-                                f"{parent['scope']}, not {scope}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' covers %(covered)s, not "
+                                "%(scope)s.", key=delegated_from, covered=parent["scope"],
+                                scope=scope)
         problem = self._mandate_problem(delegated_from, scope, None, effective_at, None)
         if problem is not None:
             raise RuleViolation(*problem)
         until, cap = parent.get("valid_until"), parent.get("budget")
         valid_until = valid_until or until
         if until is not None and valid_until is not None and valid_until > until:
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' is valid until "
-                                f"{until:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' is valid until %(moment)s.",
+                                key=delegated_from, moment=f"{until:%Y-%m-%d %H:%M} UTC")
         if valid_until is not None and valid_until <= effective_at:
             raise InvalidInput("A mandate is valid until a time after it is granted.",
                                field="valid_until")
         budget = budget or cap
         if cap is not None and budget is not None and (budget[1] != cap[1] or budget[0] > cap[0]):
-            raise RuleViolation("mandate-delegation", f"'{delegated_from}' caps at "
-                                f"{cap[0]:,.2f} {cap[1]}.")
+            raise RuleViolation("mandate-delegation", "'%(key)s' caps at %(cap)s %(currency)s.",
+                                key=delegated_from, cap=f"{cap[0]:,.2f}", currency=cap[1])
         self._trigger(
             ev.MandateDelegated, now, mandate=mandate, delegated_from=delegated_from,
             person=person, scope=scope, limits=limits, valid_until=valid_until,
@@ -622,17 +676,21 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._known(self.handoffs, handoff, "handoff")
         if actor != state["to"]:
-            raise Forbidden("handoff-receiver", f"'{handoff}' is handed to {state['to']}.")
+            raise Forbidden("handoff-receiver", "'%(key)s' is handed to %(person)s.", key=handoff,
+                            person=state["to"])
         closed = state.get("answer")
         if closed:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was {closed}.")
+            words = {"refused": said("refused"), "returned": said("returned")}
+            raise RuleViolation("handoff-answer", "'%(key)s' was %(answer)s.", key=handoff,
+                                answer=words.get(closed, closed))
         if answer == "refused" and state["accepted"]:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was accepted: return it instead.")
+            raise RuleViolation("handoff-answer", "'%(key)s' was accepted: return it instead.",
+                                key=handoff)
         if answer == "returned" and not state["accepted"]:
-            raise RuleViolation("handoff-answer", f"'{handoff}' was not accepted: refuse it "
-                                "instead.")
+            raise RuleViolation("handoff-answer", "'%(key)s' was not accepted: refuse it instead.",
+                                key=handoff)
         self._not_before(state.get("answered_at") or state["started_at"], effective_at,
-                         f"handoff '{handoff}'")
+                         said("handoff '%(key)s'", key=handoff))
         self._trigger(
             ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
             handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,
@@ -657,8 +715,8 @@ class Initiative(Aggregate, Membership):
         state = self._known(self.meetings, meeting, "meeting")
         starts = state["starts_at"]
         if now < starts or effective_at < starts:
-            raise RuleViolation("meeting-started", f"'{meeting}' starts at "
-                                f"{starts:%Y-%m-%d %H:%M}.")
+            raise RuleViolation("meeting-started", "'%(key)s' starts at %(time)s.", key=meeting,
+                                time=f"{starts:%Y-%m-%d %H:%M}")
         return state
 
     def hold_meeting(
@@ -668,7 +726,8 @@ class Initiative(Aggregate, Membership):
         self._ensure_open()
         state = self._started(meeting, effective_at, now)
         if state["held"]:
-            raise RuleViolation("meeting-started", f"The attendance of '{meeting}' is recorded.")
+            raise RuleViolation("meeting-started", "The attendance of '%(key)s' is recorded.",
+                                key=meeting)
         people.require(attended, effective_at, "attended")
         self._trigger(
             ev.MeetingHeld, now, meeting=meeting, attended=attended, notes=notes, actor=actor,
@@ -687,11 +746,12 @@ class Initiative(Aggregate, Membership):
             if link["kind"] in tables:
                 self._known(tables[link["kind"]], link["id"], link["kind"])
         if feedback and state["kind"] != "demo":
-            raise RuleViolation("demo-feedback", f"'{meeting}' is a {state['kind']} meeting.")
+            raise RuleViolation("demo-feedback", "'%(key)s' is a %(kind)s meeting.", key=meeting,
+                                kind=state["kind"])
         for given in feedback:
             if given["unit"] not in self.units:
-                raise RuleViolation("demo-feedback", f"'{given['unit']}' is not one of "
-                                    f"{', '.join(self.units)}.")
+                raise RuleViolation("demo-feedback", "'%(unit)s' is not one of %(units)s.",
+                                    unit=given["unit"], units=", ".join(self.units))
         self._trigger(
             ev.MeetingOutcomeRecorded, now, meeting=meeting, summary=summary, links=links,
             feedback=feedback, actor=actor, effective_at=effective_at,

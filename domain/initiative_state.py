@@ -52,7 +52,8 @@ class InitiativeState:
 
     def _ensure_open(self) -> None:
         if self.closed:
-            raise RuleViolation("initiative-open", f"'{self.slug}' is closed.")
+            raise RuleViolation("initiative-open", "'%(initiative)s' is closed.",
+                                initiative=self.slug)
 
     def spans(self, area: str, person: str, role: str) -> list[list[Any]]:
         return self.assignments.setdefault(area, {}).setdefault(person, {}).setdefault(role, [])
@@ -124,5 +125,6 @@ class InitiativeState:
                 proposal["answered_by"] = None  # a disputed answer leaves the question open
         elif set(claim["named"]) <= set(claim["confirmed"]) and decision["status"] == "pending":
             decision["status"] = "in_force"
-            if earlier is not None and earlier["status"] == "in_force":
+            # (an imported chain may supersede a decision still awaiting its deciders)
+            if earlier is not None and earlier["status"] in ("in_force", "pending"):
                 earlier.update(status="superseded", superseding=None)

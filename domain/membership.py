@@ -14,7 +14,7 @@ from typing import Protocol
 
 from domain import events as ev
 from domain.directory import Person
-from domain.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from domain.errors import Conflict, Forbidden, InvalidInput, RuleViolation, said
 from domain.initiative_state import LEAD, MEMBER, OBSERVER, WRITING_ROLES, InitiativeState
 
 ROLES = (LEAD, MEMBER, OBSERVER)
@@ -33,12 +33,14 @@ class Membership(InitiativeState):
     def require_writer(self, actor: str, now: datetime) -> None:
         role = self.role_of(actor, now)
         if role not in WRITING_ROLES:
-            where = f"an observer of '{self.slug}'" if role else f"not a member of '{self.slug}'"
-            raise Forbidden("initiative-membership", f"{actor} is {where}.")
+            where = "%(person)s is an observer of '%(initiative)s'." if role else \
+                "%(person)s is not a member of '%(initiative)s'."
+            raise Forbidden("initiative-membership", where, person=actor, initiative=self.slug)
 
     def require_lead(self, actor: str, now: datetime) -> None:
         if self.role_of(actor, now) != LEAD:
-            raise Forbidden("lead-action", f"{actor} is not a lead of '{self.slug}'.")
+            raise Forbidden("lead-action", "%(person)s is not a lead of '%(initiative)s'.",
+                            person=actor, initiative=self.slug)
 
     def admit_member(self, *, person: str, role: str, reason: str, actor: str,
                      effective_at: datetime, now: datetime, people: People) -> None:
@@ -47,12 +49,14 @@ class Membership(InitiativeState):
         if role not in ROLES:
             raise InvalidInput("The role is lead, member or observer.", field="role")
         people.require([person], effective_at, "person")
-        place = self.lead_by_place(person, now)
+        place = str(self.lead_by_place(person, now))
         if place in ("sponsor", "escalation path"):
-            raise RuleViolation("member-admission", f"{person} is a lead as {place}.")
+            raise RuleViolation("member-admission", "%(person)s is a lead as %(place)s.",
+                                person=person, place=said(place))
         current = self.members.get(person)
         if current is not None and not current["dismissed"] and current["role"] == role:
-            raise RuleViolation("member-admission", f"{person} is already a {role}.")
+            raise RuleViolation("member-admission", "%(person)s is already a %(role)s.",
+                                person=person, role=said(role))
         self._trigger(ev.MemberAdmitted, now, person=person, role=role, reason=reason,
                       actor=actor, effective_at=effective_at)
 
@@ -60,12 +64,13 @@ class Membership(InitiativeState):
                        now: datetime) -> None:
         self._ensure_open()
         self.require_lead(actor, now)
-        place = self.lead_by_place(person, now)
+        place = str(self.lead_by_place(person, now))
         if place in ("sponsor", "escalation path"):
-            raise RuleViolation("member-dismissal", f"{person} is a lead as {place}.")
+            raise RuleViolation("member-dismissal", "%(person)s is a lead as %(place)s.",
+                                person=person, place=said(place))
         current = self.members.get(person)
         if current is None or current["dismissed"]:
-            raise RuleViolation("member-dismissal", f"{person} is not a member.")
+            raise RuleViolation("member-dismissal", "%(person)s is not a member.", person=person)
         self._trigger(ev.MemberDismissed, now, person=person, reason=reason, actor=actor,
                       effective_at=effective_at)
 
@@ -77,7 +82,8 @@ class Membership(InitiativeState):
             raise InvalidInput("Visibility is 'open' (every signed-in person reads it) or "
                                "'members' (only its members and auditors).", field="visibility")
         if visibility == self.visibility:
-            raise Conflict(f"'{self.slug}' is already readable by {visibility}.")
+            raise Conflict("'%(initiative)s' is already readable by %(visibility)s.",
+                           initiative=self.slug, visibility=visibility)
         self._trigger(ev.VisibilityChanged, now, visibility=visibility, actor=actor,
                       effective_at=effective_at)
 
@@ -88,13 +94,16 @@ class Membership(InitiativeState):
         claim = self.claims.get(entry)
         if claim is None or actor not in claim["named"]:
             raise Forbidden("confirmation-by-named",
-                            f"The entry at position {position} does not name {actor}.")
+                            "The entry at position %(position)s does not name %(person)s.",
+                            position=position, person=actor)
         if self.was_dismissed(actor):
             raise Forbidden("confirmation-by-named",
-                            f"{actor} was dismissed from '{self.slug}'.")
+                            "%(person)s was dismissed from '%(initiative)s'.", person=actor,
+                            initiative=self.slug)
         if actor in claim["confirmed"] or actor in claim["disputed"]:
             raise RuleViolation("confirmation-by-named",
-                                f"{actor} already answered the entry at position {position}.")
+                                "%(person)s already answered the entry at position %(position)s.",
+                                person=actor, position=position)
         if reason is None:
             self._trigger(ev.EntryConfirmed, now, entry=entry, position=position, actor=actor,
                           effective_at=now)

@@ -23,11 +23,17 @@ MAX_ITEMS = 100  # the most entries one list of a command may hold (people, opti
 def slug(value: object, field: str) -> str:
     if not isinstance(value, str) or not SLUG.match(value):
         raise InvalidInput(
-            f"'{value}' is not a valid id: use 1 to 64 lowercase letters, digits and dashes, "
+            "'%(value)s' is not a valid id: use 1 to 64 lowercase letters, digits and dashes, "
             "starting with a letter or digit.",
-            field=field,
+            field=field, value=_shown(value),
         )
     return value
+
+
+def _shown(value: object) -> str:
+    """A refused value as an error message quotes it (cut short)."""
+    text = str(value)
+    return text if len(text) <= 64 else text[:63] + "…"
 
 
 def bounded(values: Iterable[Any], field: str) -> list[Any]:
@@ -35,7 +41,7 @@ def bounded(values: Iterable[Any], field: str) -> list[Any]:
     items: list[Any] = []
     for item in values:
         if len(items) == MAX_ITEMS:
-            raise InvalidInput(f"At most {MAX_ITEMS} entries.", field=field)
+            raise InvalidInput("At most %(n)s entries.", field=field, n=MAX_ITEMS)
         items.append(item)
     return items
 
@@ -45,7 +51,7 @@ def slugs(values: object, field: str, *, minimum: int = 1) -> list[str]:
         raise InvalidInput("Expected a list of ids.", field=field)
     result = [slug(v, field) for v in bounded(values, field)]
     if len(result) < minimum:
-        raise InvalidInput(f"Name at least {minimum}.", field=field)
+        raise InvalidInput("Name at least %(n)s.", field=field, n=minimum)
     if len(set(result)) != len(result):
         raise InvalidInput("The same id is named twice.", field=field)
     return result
@@ -68,7 +74,7 @@ def text(value: object, field: str, *, required: bool = True) -> str:
         raise InvalidInput("Text may not contain NUL characters or unpaired surrogates.",
                            field=field)
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"At most {MAX_TEXT} characters.", field=field)
+        raise InvalidInput("At most %(n)s characters.", field=field, n=MAX_TEXT)
     return value
 
 
@@ -93,8 +99,8 @@ def texts(values: object, field: str) -> list[str]:
 def scope(value: object, field: str = "scope") -> str:
     if not isinstance(value, str) or not SCOPE.match(value) or len(value) > 200:
         raise InvalidInput(
-            f"'{value}' is not a valid scope: use a path like 'technology/ordering', or '*'.",
-            field=field,
+            "'%(value)s' is not a valid scope: use a path like 'technology/ordering', or '*'.",
+            field=field, value=_shown(value),
         )
     return value
 
@@ -126,7 +132,8 @@ def number(value: object, field: str) -> float:
     try:
         result = float(value)
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a number.", field=field) from None
+        raise InvalidInput("'%(value)s' is not a number.", field=field,
+                           value=_shown(value)) from None
     if result != result or result in (float("inf"), float("-inf")):
         raise InvalidInput("Expected a finite number.", field=field)
     return result
@@ -141,9 +148,9 @@ def parse_time(value: object, field: str) -> datetime:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(
-                f"'{value}' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
+                "'%(value)s' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
                 "2026-03-01T09:30:00+01:00.",
-                field=field,
+                field=field, value=_shown(value),
             ) from None
     else:
         raise InvalidInput("Expected a date or time in ISO 8601.", field=field)
@@ -160,10 +167,12 @@ def effective(value: object, now: datetime, not_before: datetime | None = None) 
     """When an entry takes effect: now by default, never >5 min ahead, never before opening."""
     moment = now if value is None or value == "" else parse_time(value, "effective_at")
     if moment > now + FUTURE_TOLERANCE:
-        raise RuleViolation("effective-time", f"It would take effect at {moment.isoformat()}.")
+        raise RuleViolation("effective-time", "It would take effect at %(moment)s.",
+                            moment=moment.isoformat())
     if not_before is not None and moment < not_before:
         raise RuleViolation(
-            "effective-time", f"The initiative was opened at {not_before.isoformat()}."
+            "effective-time", "The initiative was opened at %(moment)s.",
+            moment=not_before.isoformat()
         )
     return moment
 
@@ -192,7 +201,7 @@ def options(values: object, field: str = "options") -> list[dict[str, str]]:
 def check_options(values: list[dict[str, str]]) -> None:
     keys = [o["key"] for o in values]
     if len(keys) < 2 or len(set(keys)) != len(keys):
-        raise RuleViolation("options-offered", f"Offered: {', '.join(keys) or 'none'}.")
+        raise RuleViolation("options-offered", "Offered: %(keys)s.", keys=", ".join(keys) or "—")
 
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -201,8 +210,8 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 def currency(value: object, field: str = "currency") -> str:
     """An ISO 4217 currency code: three capital letters, e.g. EUR."""
     if not isinstance(value, str) or not CURRENCY.match(value.strip().upper()):
-        raise InvalidInput(f"'{value}' is not a currency: use three letters, e.g. EUR.",
-                           field=field)
+        raise InvalidInput("'%(value)s' is not a currency: use three letters, e.g. EUR.",
+                           field=field, value=value)
     return value.strip().upper()
 
 

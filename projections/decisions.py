@@ -137,10 +137,11 @@ class DecisionQueries:
         hidden: Collection[str] = (),
     ) -> list[dict[str, Any]]:
         if status not in (None, "", *STATUSES):
-            raise InvalidInput(f"Status is one of {', '.join(STATUSES)}.", field="status")
+            raise InvalidInput("Status is one of %(values)s.", field="status",
+                               values=", ".join(STATUSES))
         if attested not in (None, "", *ATTESTATIONS):
-            raise InvalidInput(f"Attestation is one of {', '.join(ATTESTATIONS)}.",
-                               field="attestation")
+            raise InvalidInput("Attestation is one of %(values)s.", field="attestation",
+                               values=", ".join(ATTESTATIONS))
         clauses: list[str] = []
         params: list[Any] = []
         if hidden:
@@ -178,7 +179,8 @@ class DecisionQueries:
         self.directory.initiative_row(initiative)
         found = [d for d in self.decisions(initiative=initiative) if d["id"] == decision]
         if not found:
-            raise NotFound(f"There is no decision '{decision}' in initiative '{initiative}'.")
+            raise NotFound("There is no decision '%(key)s' in initiative '%(initiative)s'.",
+                           key=decision, initiative=initiative)
         return found[0]
 
     def _decision(self, row: Row) -> dict[str, Any]:

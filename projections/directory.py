@@ -166,7 +166,7 @@ class DirectoryQueries:
     def unit(self, unit: str) -> dict[str, Any]:
         found = next((u for u in self.units() if u["unit"] == unit), None)
         if found is None:
-            raise NotFound(f"There is no unit '{unit}'.")
+            raise NotFound("There is no unit '%(key)s'.", key=unit)
         return found
 
     def people(self) -> list[dict[str, Any]]:
@@ -177,7 +177,7 @@ class DirectoryQueries:
         with self.db.connect() as conn:
             row = conn.one(SELECT_PERSON, (person,))
         if row is None:
-            raise NotFound(f"There is no person '{person}'.")
+            raise NotFound("There is no person '%(key)s'.", key=person)
         return _person(row)
 
     def person_for_token_digest(self, digest: str) -> dict[str, Any] | None:
@@ -189,7 +189,8 @@ class DirectoryQueries:
         with self.db.connect() as conn:
             row = conn.one(SELECT_INITIATIVE, (initiative,))
         if row is None:
-            raise NotFound(f"There is no initiative '{initiative}'.", rule="known-references")
+            raise NotFound("There is no initiative '%(key)s'.", rule="known-references",
+                           key=initiative)
         return initiative_row(row)
 
     def initiative_rows(self) -> list[dict[str, Any]]:

@@ -93,7 +93,8 @@ class Visibility:
     def require(self, initiative: str) -> None:
         if initiative in self.hidden:
             raise Forbidden("initiative-visibility",
-                            f"{self.person} is not a member of '{initiative}'.")
+                            "%(person)s is not a member of '%(initiative)s'.",
+                            person=self.person, initiative=initiative)
 
 
 EVERYTHING = Visibility("")

@@ -18,7 +18,9 @@ from projections.directory import DirectoryQueries
 from projections.envelope import Envelope
 from projections.escalations import EscalationQueries
 from projections.members import EVERYTHING, MembershipQueries, Visibility
+from projections.portfolio import PortfolioQueries
 from projections.responsibilities import ResponsibilityQueries
+from projections.search import SearchQueries
 from projections.state import StateQueries
 from projections.timeline import TimelineQueries
 
@@ -75,6 +77,12 @@ class ReadModels:
         self.members = members.members
         self.visibility = members.visibility
         self.attestation = attestations.of
+        # full-text search
+        self.search = SearchQueries(db).search
+        # the cooperation heatmap
+        portfolio = PortfolioQueries(directory, timeline, self.now)
+        self.portfolio = portfolio.portfolio
+        self.portfolio_months = portfolio.months
 
     def now(self) -> datetime:
         return self.clock()

@@ -381,7 +381,7 @@ class StateQueries:
             return state
         state = fold(self.timeline.initiative_envelopes(initiative, as_of, known_at), as_of or now)
         if state["initiative"] is None:
-            raise NotFound(f"Initiative '{initiative}' did not exist then.")
+            raise NotFound("Initiative '%(key)s' did not exist then.", key=initiative)
         return {**state, "as_of": iso(as_of) if as_of else None,
                 "known_at": iso(known_at) if known_at else None}
 

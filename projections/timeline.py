@@ -154,7 +154,7 @@ class TimelineQueries:
         with self.db.connect() as conn:
             row = conn.one(SELECT_ENTRY, (position,))
         if row is None:
-            raise NotFound(f"There is no entry at position {position}.")
+            raise NotFound("There is no entry at position %(position)s.", position=position)
         return {"position": position, "initiative": row["initiative"],
                 "version": int(row["version"]), "type": row["type"], "actor": row["actor"]}
 
@@ -174,7 +174,7 @@ class TimelineQueries:
         if order not in ("effective", "recorded"):
             raise InvalidInput("Order is 'effective' or 'recorded'.", field="order")
         if not 1 <= limit <= MAX_PAGE or offset < 0:
-            raise InvalidInput(f"A page holds 1 to {MAX_PAGE} entries.", field="limit")
+            raise InvalidInput("A page holds 1 to %(n)s entries.", field="limit", n=MAX_PAGE)
         clauses: list[str] = []
         params: list[Any] = []
         if initiative is not None:
@@ -214,7 +214,7 @@ class TimelineQueries:
         with self.db.connect() as conn:
             row = conn.one(SELECT_EVENT, (position,))
         if row is None:
-            raise NotFound(f"There is no event at position {position}.")
+            raise NotFound("There is no event at position %(position)s.", position=position)
         return self.envelope(Envelope.from_row(row))
 
     def envelopes_at(self, positions: list[int]) -> list[dict[str, Any]]:
@@ -232,7 +232,7 @@ class TimelineQueries:
         """The whole log in order, paged: for export and integration (without the entries of
         the `hidden` initiatives; `next` still pages through the whole log)."""
         if not 1 <= limit <= MAX_PAGE or after < 0:
-            raise InvalidInput(f"A page holds 1 to {MAX_PAGE} events.", field="limit")
+            raise InvalidInput("A page holds 1 to %(n)s events.", field="limit", n=MAX_PAGE)
         with self.db.connect() as conn:
             rows = conn.all(SELECT_EVENTS_AFTER, (after, limit))
         last = int(rows[-1]["position"]) if len(rows) == limit else None

@@ -5,7 +5,7 @@ the parameter, which both deliveries answer with 422."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 
 from domain.errors import InvalidInput
 from domain.event_types import BY_NAME
@@ -14,9 +14,11 @@ ORDERS = ("effective", "recorded")
 MAX_LENGTH = 64
 
 
-def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | None:
+def moment(value: object, field: str, *, end_of_day: bool = True,
+           zone: tzinfo = timezone.utc) -> datetime | None:
     """A query time from ISO 8601 text, in UTC; a bare date means the end of that day (or,
-    with `end_of_day=False`, its start); empty means no time."""
+    with `end_of_day=False`, its start) and a time without offset is read in `zone` (the pages
+    pass the site's time zone, the API reads UTC); empty means no time."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -27,15 +29,16 @@ def moment(value: object, field: str, *, end_of_day: bool = True) -> datetime | 
             raise ValueError(text)
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
+            return datetime.combine(day, time.max if end_of_day else time.min,
+                                    zone).astimezone(timezone.utc)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=zone)
         return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError):
         raise InvalidInput(
-            f"'{text[:MAX_LENGTH]}' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
-            "2026-03-01T09:30:00+01:00.", field=field
+            "'%(value)s' is not a date or time: use ISO 8601, e.g. 2026-03-01 or "
+            "2026-03-01T09:30:00+01:00.", field=field, value=text[:MAX_LENGTH]
         ) from None
 
 
@@ -45,8 +48,8 @@ def event_types(values: Iterable[str] | None) -> list[str] | None:
     names = [t.strip() for v in values or [] for t in v.split(",") if t.strip()]
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
-        raise InvalidInput(f"Unknown event type: {', '.join(sorted(set(unknown)))[:200]}.",
-                           field="type")
+        raise InvalidInput("Unknown event type: %(types)s.", field="type",
+                           types=", ".join(sorted(set(unknown)))[:200])
     return names or None
 
 

@@ -73,8 +73,8 @@ class Write:
         if self.person is None:
             return None
         if not KEY.match(self.key):
-            raise InvalidInput(f"The {HEADER} must be 1 to 255 visible ASCII characters.",
-                               field=HEADER)
+            raise InvalidInput("The %(header)s must be 1 to 255 visible ASCII characters.",
+                               field=HEADER, header=HEADER)
         self.recorded += 1
         scoped = "\n".join([self.person, self.key, str(self.recorded)])
         return Request(key="key-" + hashlib.sha256(scoped.encode()).hexdigest(),

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projections.db import Storage
 from projections.ledger.notes import (
@@ -51,8 +52,14 @@ class Settings:
     trust_proxy: bool = False
     witnesses: tuple[str, ...] = ()
     recording_skew_seconds: float = 300.0
+    timezone: str = "Europe/Berlin"
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"TANDEM_TIMEZONE: '{self.timezone}' is no time zone; use a name "
+                                "like Europe/Berlin or UTC.") from None
         try:
             check_key_name(self.origin, "log origin")
         except KeyNameError as error:
@@ -62,6 +69,17 @@ class Settings:
     statement_timeout: float = 10.0
     max_body_bytes: int = 1_048_576
     ready_max_lag: int = 1000
+    # notices (docs/notices.md)
+    smtp_url: str = ""
+    notice_from: str = "tandem@localhost"
+    notice_language: str = "en"
+    notify_interval_seconds: float = 300.0
+    notice_due_soon_days: float = 2.0
+    notice_lookback_days: float = 7.0
+    notice_attempts: int = 5
+    notice_backoff_seconds: float = 60.0
+    notice_timeout_seconds: float = 10.0
+    development: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -84,6 +102,17 @@ class Settings:
             statement_timeout=number("TANDEM_DB_STATEMENT_TIMEOUT", "10", 0.1),
             max_body_bytes=int(number("TANDEM_MAX_BODY_BYTES", "1048576", 1024)),
             ready_max_lag=int(number("TANDEM_READY_MAX_LAG", "1000")),
+            smtp_url=env.get("TANDEM_SMTP_URL", ""),
+            notice_from=env.get("TANDEM_NOTICE_FROM", "tandem@localhost"),
+            notice_language=_language(env.get("TANDEM_NOTICE_LANGUAGE", "en")),
+            notify_interval_seconds=number("TANDEM_NOTIFY_INTERVAL_SECONDS", "300"),
+            notice_due_soon_days=number("TANDEM_NOTICE_DUE_SOON_DAYS", "2"),
+            notice_lookback_days=number("TANDEM_NOTICE_LOOKBACK_DAYS", "7"),
+            notice_attempts=int(number("TANDEM_NOTICE_ATTEMPTS", "5", 1)),
+            notice_backoff_seconds=number("TANDEM_NOTICE_BACKOFF_SECONDS", "60"),
+            notice_timeout_seconds=number("TANDEM_NOTICE_TIMEOUT_SECONDS", "10", 0.1),
+            timezone=env.get("TANDEM_TIMEZONE", "").strip() or "Europe/Berlin",
+            development=_flag(env.get("TANDEM_DEVELOPMENT", "")),
         )
 
     @property
@@ -128,3 +157,9 @@ class Settings:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _language(value: str) -> str:
+    if value not in ("en", "de"):
+        raise SettingsError(f"TANDEM_NOTICE_LANGUAGE is en or de, not '{value}'.")
+    return value

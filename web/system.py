@@ -6,7 +6,7 @@ actor=..., ...)`, which mypy checks against the command's signature."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -30,10 +30,12 @@ from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LedgerProjection
 from projections.ledger.verify import Progress, Verification, verify_log
 from projections.members import MembershipProjection
+from projections.notices import NoticeProjection
 from projections.projection import Projection
 from projections.queries import ReadModels
 from projections.responsibilities import ResponsibilityProjection
 from projections.runner import Runner
+from projections.search import search_projection
 from projections.timeline import TimelineProjection
 from web import requests
 from web.links import absolute
@@ -51,10 +53,11 @@ class NotInitialised(Exception):
     """The database has no Tandem schema yet."""
 
 
-def projections() -> list[Projection]:
+def projections(backend: str) -> list[Projection]:
     return [DirectoryProjection(), TimelineProjection(), ResponsibilityProjection(),
             DecisionProjection(), EscalationProjection(), MembershipProjection(),
-            AttestationProjection(), LedgerProjection()]
+            AttestationProjection(), LedgerProjection(), search_projection(backend),
+            NoticeProjection()]
 
 
 def is_initialised(db: Database) -> bool:
@@ -90,7 +93,7 @@ class Tandem:
         self.app = TandemApplication(env=self.storage.library_env(create_table=create), clock=clock)
         if not create and hasattr(self.app.recorder, "create_requests_table"):
             self.app.recorder.create_requests_table()  # a log made before requests were kept
-        self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections())
+        self.runner = Runner(self.db, self.app.mapper.to_domain_event, projections(self.db.backend))
         self.runner.prepare()
         self.read = ReadModels(self.db, settings.backdated_after, clock=clock)
         self.signer = Signer(self.db, settings.signing_key_path, settings.origin)
@@ -139,12 +142,14 @@ class Tandem:
                           skew=timedelta(seconds=self.settings.recording_skew_seconds))
 
     def export(self, out: Path, chosen: ExportFilter, progress: Progress | None = None,
-               force: bool = False) -> dict[str, Any]:
+               force: bool = False, tables: Sequence[str] = (),
+               extras: Callable[[Path, str], tuple[str, ...]] | None = None) -> dict[str, Any]:
         """Write an audit bundle of the chosen events (with the adopted rules' check, its
-        findings linked under the base URL); returns its manifest."""
+        findings linked under the base URL, and the `tables` and `extras` asked for); returns
+        its manifest."""
         rules = audit_report(self.read, link=absolute(self.settings.base_url))
         return export_bundle(self.db, self.read, self.signer, out, chosen, self.verify, rules,
-                             progress, force)
+                             progress, force, tables, extras)
 
     def record(self, command: Command[P], /, *args: P.args,
                **kwargs: P.kwargs) -> list[dict[str, Any]]:
@@ -236,7 +241,8 @@ class Tandem:
         entry = self.read.entry(position)
         if entry["initiative"] is None:
             raise Forbidden("confirmation-by-named",
-                            f"The entry at position {position} does not name {actor}.")
+                            "The entry at position %(position)s does not name %(person)s.",
+                            position=position, person=actor)
         if reason is None:
             return self.record(self.app.confirm_entry, actor=actor,
                                initiative=entry["initiative"], entry=entry["version"],

@@ -280,6 +280,9 @@ def _basis_problem(h: History, e: dict[str, Any]) -> str | None:
         if h.sponsor not in deciders:
             return f"the sponsor {h.sponsor} is not among the deciders."
         return None
+    if kind == "imported":
+        return (f"it was imported from the record {key}, which shows no mandate or sponsor "
+                "behind it.")
     return f"no basis was recorded (basis {basis or 'missing'})."
 
 

@@ -38,6 +38,19 @@ from projections.ledger.keys import SigningKeyError, load_public_key, public_pem
 from projections.ledger.notes import VerifierKey
 from projections.ledger.projection import LeafFacts, LedgerTree, canonical_bytes
 from projections.ledger.proofs import consistency_document, decode_leaf_input, verify_document
+from projections.ledger.tables import (
+    CSV_FILE,
+    TABLE_FILES,
+    XLSX_FILE,
+    TableError,
+    check_table,
+    csv_text,
+    read_table,
+    write_xlsx,
+)
+from projections.ledger.tables import (
+    rows as table_rows,
+)
 from projections.ledger.verify import BATCH, Verification
 from projections.queries import ReadModels
 
@@ -181,9 +194,13 @@ def _write(path: Path, text: str) -> None:
 def export_bundle(db: Database, read: ReadModels, signer: Signer, out: Path,
                   chosen: ExportFilter, verify: Callable[[], Verification],
                   rules: dict[str, Any] | None = None, progress: Progress | None = None,
-                  force: bool = False) -> dict[str, Any]:
+                  force: bool = False, tables: Sequence[str] = (),
+                  extras: Callable[[Path, str], tuple[str, ...]] | None = None,
+                  ) -> dict[str, Any]:
     """Write a bundle for the chosen events; returns the manifest. `rules` is the check of the
-    adopted governance rules (as `governance.report.audit_report` gives it), if any."""
+    adopted governance rules (as `governance.report.audit_report` gives it), if any; `tables`
+    the table files to add (events.csv, events.xlsx); `extras` writes further files (given the
+    folder and the signed checkpoint) and names them, so the manifest covers them."""
     if chosen.initiative is not None:
         read.initiative_row(chosen.initiative)  # NotFound for an initiative that never was
     prepare_folder(out, force)
@@ -210,6 +227,18 @@ def export_bundle(db: Database, read: ReadModels, signer: Signer, out: Path,
             _write(out / "witnessed-consistency.json",
                    json.dumps(consistency_document(db, old.size, signed.size), indent=2) + "\n")
             extra += ("witnessed.txt", "witnessed-consistency.json")
+    leaf_hashes = {int(p["position"]): str(p["leaf_hash"]) for p in proofs}
+    if CSV_FILE in tables:
+        _write(out / CSV_FILE, csv_text(table_rows(events, leaf_hashes)))
+        extra += (CSV_FILE,)
+    if XLSX_FILE in tables:
+        try:
+            write_xlsx(out / XLSX_FILE, table_rows(events, leaf_hashes))
+        except OSError as error:
+            raise BundleError(f"Cannot write {out / XLSX_FILE}: {error.strerror}.") from None
+        extra += (XLSX_FILE,)
+    if extras is not None:
+        extra += extras(out, note)
     rules = rules_of(rules, chosen)
     if rules is not None:
         _write(out / "rules.json", json.dumps(rules, indent=2, ensure_ascii=False) + "\n")
@@ -260,10 +289,15 @@ class BundleCheck:
     events: int = 0
     tree_size: int = 0
     witnessed: dict[str, int] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def __add__(self, problems: list[str]) -> BundleCheck:
+        self.problems += problems
+        return self
 
 
 def _jsonl(path: Path) -> list[Any]:
@@ -358,14 +392,17 @@ def verify_bundle(folder: Path, log: VerifierKey | None = None, origin: str | No
     except (OSError, ValueError, KeyError, TypeError) as error:
         check.problems.append(f"manifest.json unreadable: {error}")
         return check
+    changed_tables: list[str] = []
     for name, digest in files.items():
         path = folder / Path(name).name
         if not path.is_file():
             check.problems.append(f"{name} is missing")
         elif sha256_file(path) != digest:
-            check.problems.append(f"{name} differs from the manifest (SHA-256 changed)")
+            problem = f"{name} differs from the manifest (SHA-256 changed)"
+            # a table's rows are checked one by one below, naming the changed cell
+            (changed_tables if name in TABLE_FILES else check.problems).append(problem)
     if check.problems:
-        return check
+        return check + changed_tables
     try:
         expected = origin or (log.name if log else str(manifest.get("origin", "")))
         if log is not None and log.name != expected:
@@ -423,4 +460,14 @@ def verify_bundle(folder: Path, log: VerifierKey | None = None, origin: str | No
         if position in attested:
             rederived["attestation"] = attested[position]
         check.problems += _compare(position, envelope, rederived)
+    check.problems += changed_tables
+    leaf_hashes = {int(p["position"]): str(p["leaf_hash"]) for p in proofs.values()}
+    for name in TABLE_FILES:
+        if name in files:
+            try:
+                check.problems += check_table(name, read_table(folder / name), derived_all,
+                                              leaf_hashes)
+            except TableError as error:
+                check.problems.append(str(error))
+            check.tables.append(name)
     return check

@@ -625,3 +625,43 @@ def demo_feedback(world: World, ctx: dict[str, Any], actor: str, unit: str, key:
     attempt(world, ctx, world.app.record_meeting_outcome, actor=actor, initiative=IID,
             meeting=key, summary="Demo of the ordering process",
             feedback=[{"unit": unit, "feedback": text}])
+
+
+# -- imported decision records -------------------------------------------------------------------
+
+IMPORTED = rf"(?P<actor>\w+) (?P<verb>imported|imports) the record {Q('source')} in which (?P<decider>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}( superseding {Q('old')})?( from {Q('when')})?"
+
+
+def _import(world: World, actor: str, source: str, decider: str, option: str, keys: str,
+            scope: str, key: str, old: str | None, when: str | None) -> Callable[[], Any]:
+    return lambda: world.record(
+        world.app.import_decision, actor=actor, initiative=IID, decision=key, scope=scope,
+        title=f"Chose {option}", option=option, rationale="As the record says",
+        decided_by=[decider], options=options(keys), source=source, supersedes=old,
+        effective_at=when_text(when) if when else None)
+
+
+@given(parsers.re(IMPORTED))
+def given_imported(world: World, ctx: dict[str, Any], actor: str, verb: str, source: str,
+                   decider: str, option: str, keys: str, scope: str, key: str,
+                   old: str | None, when: str | None) -> None:
+    [ctx["claim"], *_] = _import(world, actor, source, decider, option, keys, scope, key, old,
+                                 when)()
+
+
+@when(parsers.re(IMPORTED))
+def imports(world: World, ctx: dict[str, Any], actor: str, verb: str, source: str,
+            decider: str, option: str, keys: str, scope: str, key: str, old: str | None,
+            when: str | None) -> None:
+    ctx["before"], ctx["error"] = world.log_size(), None
+    try:
+        ctx["result"] = _import(world, actor, source, decider, option, keys, scope, key, old,
+                                when)()
+    except DomainError as error:
+        ctx["error"] = error
+
+
+@then(parsers.re(rf"the decision rests on the imported record {Q('source')}"))
+def rests_on_record(ctx: dict[str, Any], source: str) -> None:
+    decision = next(e for e in ctx["result"] if e["type"] == "DecisionTaken")
+    assert decision["data"]["basis"] == {"kind": "imported", "id": source}

@@ -139,7 +139,7 @@ def test_the_pages_show_a_claim_as_a_claim(story: Tandem, fred: dict) -> None:
     client.post("/login", data={"token": token, "csrf": page.context["csrf"]})
     decision = client.get(f"/initiatives/{K}/decisions/d-fred")
     assert decision.status_code == 200
-    assert "Recorded by fred, naming kathi; kathi has not confirmed." in decision.text
+    assert "Recorded by Fred Fink, naming Kathi Berger; Kathi Berger has not confirmed." in decision.text
     assert "Awaiting confirmation" in decision.text
     assert "Not confirmed by its deciders" in decision.text
     initiative = client.get(f"/initiatives/{K}")

@@ -309,7 +309,8 @@ def test_the_forms_schedule_a_meeting_record_its_attendance_and_refuse_a_handoff
                        title="Weekly joint status", starts_at=days_ago(1), moderator="jonas",
                        invited="miriam", agenda="Status\nDecisions", effective_at=days_ago(2))
     assert scheduled.status_code == 303  # type: ignore[attr-defined]
-    assert scheduled.headers["location"] == "/initiatives/portal/meetings/js-1"  # type: ignore[attr-defined]
+    assert scheduled.headers["location"].startswith(  # type: ignore[attr-defined]
+        "/initiatives/portal/meetings/js-1")
     held = submit(jonas, "attendance", meeting="js-1", attended="jonas, miriam")
     assert held.status_code == 303  # type: ignore[attr-defined]
     early = submit(jonas, "meeting", meeting="js-2", kind="joint-status", title="Next week",

@@ -19,7 +19,7 @@ def main(url: str, batch: int) -> None:
     storage = Settings(database_url=url).storage
     db = Database(storage)
     app = TandemApplication(env=storage.library_env())
-    runner = Runner(db, app.mapper.to_domain_event, projections())
+    runner = Runner(db, app.mapper.to_domain_event, projections(db.backend))
     try:
         print(runner.catch_up(batch=batch), flush=True)
     finally:

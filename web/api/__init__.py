@@ -20,13 +20,17 @@ from web.api import (
     handoffs,
     health,
     initiatives,
+    kept,
     meetings,
     members,
+    notices,
+    portfolio,
     responsibilities,
+    search,
 )
 
 ROUTERS: tuple[ModuleType, ...] = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
-           members, audit, health)
+           members, audit, health, search, portfolio)
 ROUTERS += (meetings,)
 
 
@@ -35,3 +39,8 @@ def install(app: FastAPI) -> None:
     handlers.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    for router in (notices.router, notices.people, notices.feeds):
+        app.include_router(router)
+    tandem = app.state.tandem
+    app.add_middleware(kept.KeptReads, head=tandem.runner.positions,
+                       minute=lambda: tandem.read.now().strftime("%Y-%m-%dT%H:%M"))

@@ -69,5 +69,6 @@ def meeting(iid: Id, mid: str, seen: Seen, tandem: System) -> dict[str, Any]:
     seen.require(iid)
     found: dict[str, Any] | None = tandem.read.state(iid)["meetings"].get(mid)
     if found is None:
-        raise NotFound(f"There is no meeting '{mid}' in initiative '{iid}'.")
+        raise NotFound("There is no meeting '%(key)s' in initiative '%(initiative)s'.", key=mid,
+                           initiative=iid)
     return found

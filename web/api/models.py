@@ -223,6 +223,17 @@ class CosignedCheckpoint(Body):
     checkpoint: str = Field(max_length=65536)
 
 
+class NewWebhook(Body):
+    url: str = Field(description="http:// or https:// URL of the receiver (not this server)")
+    kinds: Items = Field(default_factory=list, description="notice kinds; empty: every kind")
+    secret: str | None = Field(None, description="the signing secret (default: a new one, "
+                               "answered once)", max_length=200)
+
+
+class Contact(Body):
+    email: str = Field("", description="the address notices are sent to (empty: none)",
+                       max_length=320)
+    language: str = Field("en", description="en or de")
 # -- the rhythm of working together --------------------------------------------------------------
 
 class Delegation(Body):

@@ -8,13 +8,25 @@ from types import ModuleType
 
 from domain.errors import DomainError
 from projections.db import StorageError
-from web.cli import admin, audit, demo, escalations, log, rhythm, rules, serve, witness
+from web.cli import (
+    admin,
+    audit,
+    demo,
+    escalations,
+    imports,
+    log,
+    notices,
+    rhythm,
+    rules,
+    serve,
+    witness,
+)
 from web.cli.console import err
 from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.settings import SettingsError
 from web.system import NotInitialised
 
-GROUPS: tuple[ModuleType, ...] = (admin, demo, log, escalations, serve, audit, witness, rules)
+GROUPS: tuple[ModuleType, ...] = (admin, demo, log, escalations, serve, audit, witness, rules, imports, notices)
 GROUPS += (rhythm,)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from projections.ledger.proofs import (
     inclusion_document,
     verify_document,
 )
+from projections.ledger.record import PDF_FILE, record_html, write_record_pdf
 from projections.ledger.verify import SELECT_LEDGER_POSITION, UnreadableLog, verify_log
 from web.cli.console import err, progress_bar
 from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
@@ -141,8 +143,10 @@ def _verify_bundle(folder: Path, public_key: str | None, origin: str | None, def
     if check.ok:
         witnessed = "".join(f", witnessed by {name} up to {size} events"
                             for name, size in check.witnessed.items())
+        tables = "".join(f"; every cell of {name} matches the signed events"
+                         for name in check.tables)
         print(f"bundle intact: {check.events} events, each proven in the signed log of "
-              f"{check.tree_size} events{witnessed}")
+              f"{check.tree_size} events{witnessed}{tables}")
         return 0
     print(f"bundle NOT intact: {check.problems[0]}")
     for problem in check.problems[1:]:
@@ -186,20 +190,39 @@ def cmd_proof_show(args: argparse.Namespace) -> int:
     return 0
 
 
+FORMATS = ("bundle", "csv", "xlsx", "pdf")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    formats = set(args.format or ["bundle"])
     try:
         chosen = ExportFilter(args.initiative, moment(args.start, "from", end_of_day=False),
                               moment(args.end, "to"))
+        matrix_at = [m for m in (moment(v, "matrix-at") for v in args.matrix_at or ()) if m]
     except InvalidInput as error:
         err.print(f"[red]{escape(error.detail)}[/]")
         return EXIT_UNUSABLE
+    if "pdf" in formats and not args.initiative:
+        err.print("[red]Nothing exported: the PDF is one initiative's decision record; name it "
+                  "with --initiative.[/]")
+        return EXIT_UNUSABLE
     tandem = Tandem(Settings.from_env(args.db))
     try:
+        if args.as_person:
+            reader = tandem.read.person(args.as_person)
+            if args.initiative:
+                tandem.read.visibility(args.as_person, reader["role"]).require(args.initiative)
+            elif reader["role"] not in ("admin", "auditor"):
+                err.print(f"[red]Nothing exported: {escape(args.as_person)} may export single "
+                          "initiatives they read (--initiative), not the whole log.[/]")
+                return EXIT_REFUSED
+        tables = tuple(f"events.{f}" for f in ("csv", "xlsx") if f in formats)
+        extras = _record_pdf(tandem, args.initiative, matrix_at) if "pdf" in formats else None
         total = tandem.app.recorder.max_notification_id() or 0
         with progress_bar(total, "exporting") as bar:
             task = bar.add_task("export", total=None)
             manifest = tandem.export(Path(args.out), chosen, lambda n: bar.advance(task, n),
-                                     force=args.force)
+                                     force=args.force, tables=tables, extras=extras)
     except BundleError as error:
         err.print(f"[red]Nothing exported: {escape(str(error))}[/]")
         return EXIT_UNUSABLE
@@ -209,8 +232,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         tandem.close()
     err.print(f"Exported {manifest['events']} events with proofs against the signed log of "
-              f"{manifest['tree_size']} events to {escape(args.out)}.")
+              f"{manifest['tree_size']} events to {escape(args.out)}"
+              f"{' (' + ', '.join(sorted(manifest['files'])) + ')' if formats != {'bundle'} else ''}"
+              ".")
     return 0
+
+
+def _record_pdf(tandem: Tandem, initiative: str, matrix_at: list[datetime],
+                ) -> Callable[[Path, str], tuple[str, ...]]:
+    def write(out: Path, note: str) -> tuple[str, ...]:
+        html = record_html(tandem.read, initiative, note, matrix_at)
+        try:
+            write_record_pdf(out / PDF_FILE, html)
+        except OSError as error:
+            raise BundleError(f"Cannot write {out / PDF_FILE}: {error}") from None
+        return (PDF_FILE,)
+    return write
 
 
 def register(sub: Any) -> None:
@@ -271,4 +308,14 @@ def register(sub: Any) -> None:
     p.add_argument("--to", dest="end", metavar="T", help="recorded at or before (ISO 8601)")
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty, "
                                                         "overwriting the bundle's files")
+    p.add_argument("--format", action="append", choices=FORMATS,
+                   help="add to the bundle: csv (events.csv), xlsx (events.xlsx), each row with "
+                        "its log position and leaf hash, checked by `verify --bundle`; pdf "
+                        "(decision-record.pdf, the initiative's decision record; needs "
+                        "--initiative); repeatable (default: bundle only)")
+    p.add_argument("--matrix-at", action="append", metavar="T",
+                   help="for the PDF: show the responsibility matrix as of this time "
+                        "(repeatable; default: now)")
+    p.add_argument("--as", dest="as_person", metavar="PERSON",
+                   help="export as this person: an initiative they may not read is refused")
     p.set_defaults(run=cmd_export)

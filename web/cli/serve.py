@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from web.auth import login_link
+from web.notices.dispatch import start_schedule
 from web.settings import Settings
 from web.system import Tandem
 
@@ -14,14 +15,22 @@ FACTORY = "web.app:create_app"  # reads its settings from the environment in eac
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     settings = Settings.from_env(args.db)
     tandem = Tandem(settings)  # raises NotInitialised: the CLI says to run `tandem init`
     url = f"http://{args.host}:{args.port}"
     if args.login_link:
         link = login_link(tandem, args.login_link, base_url=url)
         print(f"Tandem is at {url}\nLog in as {args.login_link}: {link}", flush=True)
+    notify = start_schedule(settings)  # one schedule per `tandem serve`, whatever the workers
+    try:
+        return _serve(args, settings, tandem)
+    finally:
+        notify.set()
+
+
+def _serve(args: argparse.Namespace, settings: Settings, tandem: Tandem) -> int:
+    import uvicorn
+
     if args.workers > 1:
         tandem.close()
         os.environ["TANDEM_DATABASE_URL"] = settings.database_url
@@ -48,6 +57,8 @@ def register(sub: Any) -> None:
                    help="worker processes (default 1); each catches up the read models")
     p.add_argument("--login-link", metavar="PERSON",
                    help="print a login link for PERSON (a fresh API token) before serving")
+    p.epilog = ("Runs a notify pass every TANDEM_NOTIFY_INTERVAL_SECONDS (default 300; 0 turns "
+                "it off; see `tandem notify`).")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(run=cmd_serve)

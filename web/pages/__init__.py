@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from web.pages import confirm, login, meetings, read, record, render, rules
+from web.pages import (
+    confirm,
+    downloads,
+    login,
+    meetings,
+    portfolio,
+    read,
+    record,
+    render,
+    rules,
+    search,
+)
 
 
 def install(app: FastAPI) -> None:
     """Register the pages and their plumbing on the app."""
     render.install(app)
-    for module in (login, read, record, rules, confirm, meetings):
+    for module in (login, read, record, rules, confirm, search, portfolio, downloads, meetings):
         app.include_router(module.router)

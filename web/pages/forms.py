@@ -1,9 +1,9 @@
-"""The recording forms: which fields each shows, how its text becomes a command's plain values,
-and where the person lands afterwards. The command itself checks everything."""
+"""The recording forms: which fields each shows (in the person's words: titles, names, options to
+pick), which command each records with, and where the person lands afterwards. How text becomes
+values is in `fields.py`; the command itself checks everything."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,10 +44,22 @@ Submit = Callable[[TandemApplication, Submission], list[Recording[Any]]]
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, textarea, datetime, number, select, ids, options, lines
+    # text, textarea, datetime, number, select (from `choices`), person (a member, by name),
+    # people (members to tick), scope (one the initiative uses, or a new one), key (an id made
+    # from `source`), titles (options, one title a line), lines, choice (a decision's option)
+    kind: str = "text"
     required: bool = True
     help: str = ""
-    choices: str = ""  # the name of a choice list the page supplies: people, criteria, ...
+    choices: str = ""  # the name of a choice list the page supplies: members, criteria, ...
+    more: bool = False  # shown under "More", closed unless it holds a value or an error
+    me: bool = False  # the person recording is preselected
+    source: str = ""  # a key's id is made from these fields' values (names separated by spaces)
+    taken: str = ""  # a key is unique among the initiative's ids of this kind
+
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """Further inputs the field shows: a scope to add, a decision's new options."""
+        return (self.name + "_new",) if self.kind in ("scope", "choice") else ()
 
 
 @dataclass(frozen=True)
@@ -61,25 +73,14 @@ class Form:
     aliases: dict[str, str] = field(default_factory=dict)
 
 
-def ids(text: str) -> list[str]:
-    return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
-
-
-def lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def options(text: str) -> list[dict[str, str]]:
-    """One option a line: `key: title` (a line without a colon is its own key and title)."""
-    result = []
-    for line in lines(text):
-        key, colon, title = line.partition(":")
-        result.append({"key": key.strip(), "title": (title if colon else key).strip()})
-    return result
-
-
-EFFECTIVE = Field("effective_at", N_("Takes effect"), "datetime", required=False,
+EFFECTIVE = Field("effective_at", N_("Takes effect"), "datetime", required=False, more=True,
                   help=N_("Leave empty for now. Earlier dates record a backdated entry."))
+MORE_ID = N_("Made from the title; change it only if you need another one.")
+
+
+def key(name: str, label: str, source: str, taken: str) -> Field:
+    return Field(name, label, "key", required=False, more=True, help=MORE_ID, source=source,
+                 taken=taken)
 
 
 def _initiative(iid: str, _: dict[str, Any]) -> str:
@@ -102,7 +103,7 @@ MEASURABLE = (
           choices="comparisons", help=N_("Leave empty for a target in words only.")),
     Field("target_value", N_("Target value"), "number", required=False),
     Field("target_unit", N_("Unit of the value"), required=False),
-    Field("owners", N_("Owners"), "ids", required=False, choices="people",
+    Field("owners", N_("Owners"), "people", required=False, choices="members",
           help=N_("One person from each unit, separated by commas.")),
     Field("data_source", N_("Data source"), required=False),
     Field("evaluation_dates", N_("Evaluation dates"), "lines", required=False,
@@ -117,27 +118,106 @@ def measurable(s: Submission) -> dict[str, Any]:
             "evaluation_dates": s.items("evaluation_dates")}
 
 
+def _decision(iid: str, kwargs: dict[str, Any]) -> str:
+    return f"{_initiative(iid, kwargs)}/decisions/{quote(kwargs['decision'], safe='')}"
+
+
+def _escalation(iid: str, kwargs: dict[str, Any]) -> str:
+    return f"/escalations#{quote(iid, safe='')}-{quote(kwargs['escalation'], safe='')}"
+
+
+def _members(iid: str, _: dict[str, Any]) -> str:
+    return f"{_initiative(iid, _)}#members"
+
+
+REASON = Field("reason", N_("Reason"), "textarea")
+
 FORMS: dict[str, Form] = {f.kind: f for f in [
+    Form("decision", N_("Record a decision"), lambda app, s: app.take_decision(
+        actor=s.actor, initiative=s.initiative, decision=s.text("decision"),
+        title=s.text("title"), scope=s.text("scope"), proposal=s.get("proposal"),
+        escalation=s.get("escalation"), options=s.get("options"), option=s.text("option"),
+        rationale=s.text("rationale"), decided_by=s.items("decided_by"),
+        mandate=s.get("mandate"), supersedes=s.get("supersedes"),
+        effective_at=s.get("effective_at"), amount=s.get("amount"),
+        currency=s.get("currency")), (
+        Field("choice", N_("What was decided"), "choice"),
+        Field("amount", N_("Amount committed"), "number", required=False, more=True,
+              help=N_("Checked against the mandate's budget cap.")),
+        Field("currency", N_("Currency"), required=False, more=True,
+              help=N_("Three letters, e.g. EUR.")),
+        Field("rationale", N_("Rationale"), "textarea"),
+        Field("decided_by", N_("Decided by"), "people", choices="members", me=True),
+        Field("title", N_("Title"), required=False,
+              help=N_("Leave empty to use the chosen option's title.")),
+        Field("scope", N_("Scope"), "scope", choices="scopes",
+              help=N_("Taken from the proposal it answers; pick another or add one.")),
+        key("decision", N_("Decision id"), "title", "decisions"),
+        Field("mandate", N_("On mandate"), "select", required=False, choices="mandates",
+              more=True, help=N_("Leave empty: the mandate that covers the deciders is found.")),
+        Field("supersedes", N_("Supersedes decision"), "select", required=False,
+              choices="decisions", more=True),
+        EFFECTIVE,
+    ), _decision, {"id": "decision", "option": "choice", "options": "choice",
+                   "proposal": "choice", "escalation": "choice"}),
+    Form("status", N_("Report the joint status"), lambda app, s: app.report_status(
+        actor=s.actor, initiative=s.initiative, summary=s.text("summary"),
+        running=s.items("running"), blocked=s.items("blocked"), options=s.items("options"),
+        reported_by=s.items("reported_by"), effective_at=s.get("effective_at")), (
+        Field("summary", N_("Summary"), "textarea"),
+        Field("running", N_("What runs"), "lines", required=False, help=N_("One item a line.")),
+        Field("blocked", N_("What blocks"), "lines", required=False, help=N_("One item a line.")),
+        Field("options", N_("Options"), "lines", required=False, help=N_("One item a line.")),
+        Field("reported_by", N_("Reported by"), "people", choices="members", me=True),
+        EFFECTIVE,
+    ), _initiative),
+    Form("proposal", N_("Propose a decision"), lambda app, s: app.propose(
+        actor=s.actor, initiative=s.initiative, proposal=s.text("proposal"),
+        question=s.text("question"), scope=s.text("scope"), options=s.get("options"),
+        proposed_by=s.items("proposed_by"), effective_at=s.get("effective_at")), (
+        Field("question", N_("Question"), "textarea"),
+        Field("options", N_("Options"), "titles", help=N_("One option a line.")),
+        Field("scope", N_("Scope"), "scope", choices="scopes"),
+        Field("proposed_by", N_("Proposed by"), "people", choices="members", me=True),
+        key("proposal", N_("Proposal id"), "question", "proposals"),
+        EFFECTIVE,
+    ), _initiative, {"id": "proposal"}),
     Form("goal", N_("Revise the shared goal"), lambda app, s: app.set_goal(
         actor=s.actor, initiative=s.initiative, statement=s.text("statement"),
         reason=s.text("reason"), agreed_by=s.items("agreed_by"),
         effective_at=s.get("effective_at")), (
         Field("statement", N_("Goal statement"), "textarea"),
         Field("reason", N_("Reason for the change"), "textarea", required=False),
-        Field("agreed_by", N_("Agreed by"), "ids", required=False,
-              help=N_("Person ids, separated by commas."), choices="people"),
+        Field("agreed_by", N_("Agreed by"), "people", required=False, choices="members"),
         EFFECTIVE,
     ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/goal"),
     Form("criterion", N_("Define a success criterion"), lambda app, s: app.define_criterion(
         actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
         description=s.text("description"), target=s.text("target"),
         effective_at=s.get("effective_at"), **measurable(s)), (
-        Field("criterion", N_("Criterion id"), help=N_("Lowercase letters, digits and dashes.")),
         Field("description", N_("Description"), "textarea"),
         Field("target", N_("Target")),
+        key("criterion", N_("Criterion id"), "description", "criteria"),
         *MEASURABLE,
         EFFECTIVE,
     ), _initiative, {"id": "criterion"}),
+    Form("revise-criterion", N_("Revise a success criterion"), lambda app, s: app.revise_criterion(
+        actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
+        description=s.text("description"), target=s.text("target"), reason=s.text("reason"),
+        effective_at=s.get("effective_at")), (
+        Field("criterion", N_("Criterion"), "select", choices="criteria"),
+        Field("description", N_("Description"), "textarea"),
+        Field("target", N_("Target")),
+        REASON,
+        EFFECTIVE,
+    ), _initiative),
+    Form("retire-criterion", N_("Retire a success criterion"), lambda app, s: app.retire_criterion(
+        actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("criterion", N_("Criterion"), "select", choices="criteria"),
+        REASON,
+        EFFECTIVE,
+    ), _initiative),
     Form("measurement", N_("Record a measurement"), lambda app, s: app.record_measurement(
         actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
         value=s.text("value"), note=s.text("note"), effective_at=s.get("effective_at")), (
@@ -149,145 +229,108 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("assign", N_("Assign a responsibility"), lambda app, s: app.assign(
         actor=s.actor, initiative=s.initiative, area=s.text("area"), person=s.text("person"),
         role=s.text("role"), effective_at=s.get("effective_at")), (
-        Field("area", N_("Area"), help=N_("A path such as technology/ordering.")),
-        Field("person", N_("Person"), "select", choices="people"),
+        Field("area", N_("Area"), "scope", choices="areas"),
+        Field("person", N_("Person"), "person", choices="members"),
         Field("role", N_("Role"), "select", choices="roles"),
         EFFECTIVE,
     ), _matrix),
     Form("release", N_("Release a responsibility"), lambda app, s: app.release(
         actor=s.actor, initiative=s.initiative, area=s.text("area"), person=s.text("person"),
         role=s.text("role"), reason=s.text("reason"), effective_at=s.get("effective_at")), (
-        Field("area", N_("Area")),
-        Field("person", N_("Person"), "select", choices="people"),
+        Field("area", N_("Area"), "scope", choices="areas"),
+        Field("person", N_("Person"), "person", choices="members"),
         Field("role", N_("Role"), "select", choices="roles"),
-        Field("reason", N_("Reason"), "textarea"),
+        REASON,
         EFFECTIVE,
     ), _matrix),
     Form("tandem", N_("Form the lead tandem"), lambda app, s: app.form_tandem(
         actor=s.actor, initiative=s.initiative, people=s.items("people"),
         effective_at=s.get("effective_at")), (
-        Field("people", N_("Tandem partners"), "ids",
-              help=N_("Two person ids from two units, separated by commas."), choices="people"),
+        Field("people", N_("Tandem partners"), "people", choices="members",
+              help=N_("Two people from two units.")),
         EFFECTIVE,
     ), _matrix),
+    Form("dissolve", N_("Dissolve the lead tandem"), lambda app, s: app.dissolve_tandem(
+        actor=s.actor, initiative=s.initiative, reason=s.text("reason"),
+        effective_at=s.get("effective_at")), (REASON, EFFECTIVE), _matrix),
     Form("mandate", N_("Grant a mandate"), lambda app, s: app.grant_mandate(
         actor=s.actor, initiative=s.initiative, mandate=s.text("mandate"),
         person=s.text("person"), scope=s.text("scope"), limits=s.text("limits"),
         effective_at=s.get("effective_at"), valid_until=s.get("valid_until"),
         budget_amount=s.get("budget_amount"), budget_currency=s.get("budget_currency"),
         may_delegate=s.get("may_delegate") == "yes"), (
-        Field("mandate", N_("Mandate id"), help=N_("Lowercase letters, digits and dashes.")),
-        Field("person", N_("Person"), "select", choices="people"),
-        Field("scope", N_("Scope"), help=N_("A path such as technology, or * for everything.")),
+        Field("person", N_("Person"), "person", choices="members"),
+        Field("scope", N_("Scope"), "scope", choices="scopes",
+              help=N_("A path such as technology, or * for everything.")),
         Field("limits", N_("Limits"), "textarea", required=False),
+        key("mandate", N_("Mandate id"), "person scope", "mandates"),
         *MANDATE_LIMITS,
         Field("may_delegate", N_("May delegate narrower mandates"), "select", required=False,
               choices="yes_no"),
         EFFECTIVE,
     ), _initiative, {"id": "mandate"}),
-    Form("proposal", N_("Propose a decision"), lambda app, s: app.propose(
-        actor=s.actor, initiative=s.initiative, proposal=s.text("proposal"),
-        question=s.text("question"), scope=s.text("scope"), options=s.get("options"),
-        proposed_by=s.items("proposed_by"), effective_at=s.get("effective_at")), (
-        Field("proposal", N_("Proposal id"), help=N_("Lowercase letters, digits and dashes.")),
-        Field("question", N_("Question"), "textarea"),
-        Field("scope", N_("Scope"), help=N_("A path such as technology/ordering.")),
-        Field("options", N_("Options"), "options",
-              help=N_("One option a line: key: title.")),
-        Field("proposed_by", N_("Proposed by"), "ids", choices="people",
-              help=N_("Person ids, separated by commas.")),
-        EFFECTIVE,
-    ), _initiative, {"id": "proposal"}),
-    Form("decision", N_("Record a decision"), lambda app, s: app.take_decision(
+    Form("revoke", N_("Revoke a decision"), lambda app, s: app.revoke_decision(
         actor=s.actor, initiative=s.initiative, decision=s.text("decision"),
-        title=s.text("title"), scope=s.text("scope"), proposal=s.get("proposal"),
-        escalation=s.get("escalation"), options=s.get("options"), option=s.text("option"),
-        rationale=s.text("rationale"), decided_by=s.items("decided_by"),
-        mandate=s.get("mandate"), supersedes=s.get("supersedes"),
-        effective_at=s.get("effective_at"), amount=s.get("amount"),
-        currency=s.get("currency")), (
-        Field("decision", N_("Decision id"), help=N_("Lowercase letters, digits and dashes.")),
-        Field("title", N_("Title")),
-        Field("scope", N_("Scope"), help=N_("A path such as technology/ordering.")),
-        Field("proposal", N_("Answers proposal"), "select", required=False, choices="proposals"),
-        Field("escalation", N_("Resolves escalation"), "select", required=False,
-              choices="escalations"),
-        Field("options", N_("Options considered"), "options", required=False,
-              help=N_("One option a line: key: title. Leave empty to take the proposal's.")),
-        Field("option", N_("Chosen option (key)")),
-        Field("rationale", N_("Rationale"), "textarea"),
-        Field("decided_by", N_("Decided by"), "ids", choices="people",
-              help=N_("Person ids, separated by commas.")),
-        Field("mandate", N_("On mandate"), "select", required=False, choices="mandates"),
-        Field("supersedes", N_("Supersedes decision"), "select", required=False,
-              choices="decisions"),
-        Field("amount", N_("Amount committed"), "number", required=False,
-              help=N_("Checked against the mandate's budget cap.")),
-        Field("currency", N_("Currency"), required=False, help=N_("Three letters, e.g. EUR.")),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("decision", N_("Decision"), "select", choices="decisions"),
+        REASON,
         EFFECTIVE,
-    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/decisions/{quote(kw['decision'], safe='')}",
-        {"id": "decision"}),
+    ), _decision),
     Form("escalation", N_("Raise an escalation"), lambda app, s: app.raise_escalation(
         actor=s.actor, initiative=s.initiative, escalation=s.text("escalation"),
         topic=s.text("topic"), options=s.get("options"), raised_by=s.text("raised_by"),
         due_at=s.text("due_at"), effective_at=s.get("effective_at")), (
-        Field("escalation", N_("Escalation id"), help=N_("Lowercase letters, digits and dashes.")),
         Field("topic", N_("Topic"), "textarea"),
-        Field("options", N_("Options"), "options", help=N_("One option a line: key: title.")),
-        Field("raised_by", N_("Raised by"), "select", choices="people"),
+        Field("options", N_("Options"), "titles", help=N_("One option a line.")),
+        Field("raised_by", N_("Raised by"), "person", choices="members", me=True),
         Field("due_at", N_("Answer due"), "datetime"),
+        key("escalation", N_("Escalation id"), "topic", "escalations"),
         EFFECTIVE,
-    ), lambda iid, kw: f"/escalations#{quote(iid, safe='')}-{quote(kw['escalation'], safe='')}",
-        {"id": "escalation"}),
+    ), _escalation, {"id": "escalation"}),
     Form("forward", N_("Forward an escalation"), lambda app, s: app.forward_escalation(
         actor=s.actor, initiative=s.initiative, escalation=s.text("escalation"),
         reason=s.text("reason"), effective_at=s.get("effective_at")), (
         Field("escalation", N_("Escalation"), "select", choices="open_escalations"),
-        Field("reason", N_("Reason"), "textarea"),
+        REASON,
         EFFECTIVE,
-    ), lambda iid, kw: f"/escalations#{quote(iid, safe='')}-{quote(kw['escalation'], safe='')}"),
+    ), _escalation),
     Form("handoff", N_("Start a handoff"), lambda app, s: app.start_handoff(
         actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
         item=s.text("item"), from_person=s.text("from_person"), to_person=s.text("to_person"),
         effective_at=s.get("effective_at"),
         acceptance_criteria=s.items("acceptance_criteria")), (
-        Field("handoff", N_("Handoff id"), help=N_("Lowercase letters, digits and dashes.")),
         Field("item", N_("What is handed over"), "textarea"),
         Field("acceptance_criteria", N_("Acceptance criteria"), "lines", required=False,
               help=N_("One item a line.")),
-        Field("from_person", N_("Handed over by"), "select", choices="people"),
-        Field("to_person", N_("Taken over by"), "select", choices="people"),
+        Field("from_person", N_("Handed over by"), "person", choices="members", me=True),
+        Field("to_person", N_("Taken over by"), "person", choices="members"),
+        key("handoff", N_("Handoff id"), "item", "handoffs"),
         EFFECTIVE,
     ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline",
         {"id": "handoff", "from": "from_person", "to": "to_person"}),
+    Form("accept", N_("Accept a handoff"), lambda app, s: app.accept_handoff(
+        actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
+        effective_at=s.get("effective_at")), (
+        Field("handoff", N_("Handoff"), "select", choices="my_handoffs",
+              help=N_("The open handoffs you take over.")),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline"),
     Form("member", N_("Admit a member"), lambda app, s: app.admit_member(
         actor=s.actor, initiative=s.initiative, person=s.text("person"), role=s.text("role"),
         reason=s.text("reason"), effective_at=s.get("effective_at")), (
-        Field("person", N_("Person"), "select", choices="people"),
+        Field("person", N_("Person"), "person", choices="people"),
         Field("role", N_("Role in the initiative"), "select", choices="member_roles",
               help=N_("Leads admit and dismiss members; members record; observers read.")),
         Field("reason", N_("Reason"), "textarea", required=False),
         EFFECTIVE,
-    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}#members"),
+    ), _members),
     Form("dismiss", N_("Dismiss a member"), lambda app, s: app.dismiss_member(
         actor=s.actor, initiative=s.initiative, person=s.text("person"),
         reason=s.text("reason"), effective_at=s.get("effective_at")), (
-        Field("person", N_("Member"), "select", choices="admitted"),
-        Field("reason", N_("Reason"), "textarea"),
+        Field("person", N_("Member"), "person", choices="admitted"),
+        REASON,
         EFFECTIVE,
-    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}#members"),
-    Form("status", N_("Report the joint status"), lambda app, s: app.report_status(
-        actor=s.actor, initiative=s.initiative, summary=s.text("summary"),
-        running=s.items("running"), blocked=s.items("blocked"), options=s.items("options"),
-        reported_by=s.items("reported_by"), effective_at=s.get("effective_at")), (
-        Field("summary", N_("Summary"), "textarea"),
-        Field("running", N_("What runs"), "lines", required=False, help=N_("One item a line.")),
-        Field("blocked", N_("What blocks"), "lines", required=False, help=N_("One item a line.")),
-        Field("options", N_("Options"), "lines", required=False, help=N_("One item a line.")),
-        Field("reported_by", N_("Reported by"), "ids", choices="people",
-              help=N_("Person ids, separated by commas.")),
-        EFFECTIVE,
-    ), _initiative),
+    ), _members),
 ]}
 
 FORMS.update({f.kind: f for f in [
@@ -329,7 +372,7 @@ FORMS.update({f.kind: f for f in [
         Field("title", N_("Title")),
         Field("starts_at", N_("Starts at"), "datetime"),
         Field("moderator", N_("Moderated by"), "select", choices="people"),
-        Field("invited", N_("Invited"), "ids", required=False, choices="people",
+        Field("invited", N_("Invited"), "people", required=False, choices="members",
               help=N_("Person ids, separated by commas.")),
         Field("agenda", N_("Agenda"), "lines", required=False, help=N_("One item a line.")),
         EFFECTIVE,
@@ -339,7 +382,7 @@ FORMS.update({f.kind: f for f in [
         attended=s.items("attended"), notes=s.text("notes"),
         effective_at=s.get("effective_at")), (
         Field("meeting", N_("Meeting"), "select", choices="meetings"),
-        Field("attended", N_("Attended"), "ids", choices="people",
+        Field("attended", N_("Attended"), "people", choices="members",
               help=N_("Person ids, separated by commas. Each confirms it under their own login.")),
         Field("notes", N_("Notes"), "textarea", required=False),
         EFFECTIVE,
@@ -371,21 +414,29 @@ def _pair(line: str, first: str, second: str) -> dict[str, str]:
     return {first: head.strip() if colon else "", second: (tail if colon else head).strip()}
 
 
-def command_values(form: Form, submitted: Values) -> dict[str, Any]:
-    """The command's keyword arguments from the submitted text (absent optional ones omitted)."""
-    values: dict[str, Any] = {}
-    for f in form.fields:
-        raw = str(submitted.get(f.name, "") or "").strip()
-        if f.kind == "ids":
-            values[f.name] = ids(raw)
-        elif f.kind == "options":
-            if raw or f.required:
-                values[f.name] = options(raw)
-        elif f.kind == "lines":
-            values[f.name] = lines(raw)
-        elif raw or f.required:
-            values[f.name] = raw
-    return values
+# where a rule violation shows: the first of these fields the form has
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
+    "one-accountable-per-area": ("person",), "release-held-role": ("role",),
+    "single-assignment": ("role",), "tandem-two-units": ("people",), "one-tandem": ("people",),
+    "dissolve-existing-tandem": ("reason",), "options-offered": ("options",),
+    "decision-options": ("choice",), "decision-basis": ("decided_by",),
+    "goal-revision-reason": ("reason",), "goal-agreed-by-tandem": ("agreed_by",),
+    "decision-in-force": ("supersedes", "decision"), "proposal-open": ("choice",),
+    "registered-people": ("decided_by", "reported_by", "proposed_by", "agreed_by", "people",
+                          "person", "to_person", "raised_by"),
+    "mandate-grantor": ("person",), "mandate-in-force": ("mandate",),
+    "criterion-active": ("criterion",), "handoff-open": ("handoff",),
+    "escalation-open": ("choice", "escalation"), "effective-order": ("effective_at",),
+    "effective-time": ("effective_at",), "handoff-receiver": ("handoff",),
+    "member-admission": ("person",), "member-dismissal": ("person",),
+    "escalation-path": ("raised_by",),
+}
+
+
+def rule_field(form: Form, rule: str) -> str | None:
+    """The field a rule violation concerns on this form (None: the form as a whole)."""
+    names = {f.name for f in form.fields}
+    return next((name for name in RULE_FIELDS.get(rule, ()) if name in names), None)
 
 
 def field_errors(form: Form, errors: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -65,7 +65,8 @@ def minutes(request: Request, iid: str, mid: str) -> Response:
         state = read.state(iid)
         meeting = state["meetings"].get(mid)
         if meeting is None:
-            raise NotFound(f"There is no meeting '{mid}' in initiative '{iid}'.")
+            raise NotFound("There is no meeting '%(key)s' in initiative '%(initiative)s'.", key=mid,
+                           initiative=iid)
         outcomes = [{**o, "links": [{**link, "href": link_of(iid, link),
                                      "label": link_label(link["kind"])} for link in o["links"]]}
                     for o in meeting["outcomes"]]

@@ -14,9 +14,8 @@ from projections.queries import ReadModels
 from web.auth import Principal
 from web.i18n import gettext as _
 from web.links import link_for
-from web.pages.render import show
+from web.pages.render import moment, show
 from web.pages.views import TIMELINE_TYPES, by_day, chart, decision_chain, mandates_of
-from web.params import moment
 
 router = APIRouter(include_in_schema=False)
 LATEST = 8

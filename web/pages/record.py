@@ -15,39 +15,48 @@ from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.rules import RULES
 from domain.values import ROLES
 from projections.queries import ReadModels
-from web import requests
+from web import i18n, requests
 from web.errors import status_of
 from web.i18n import gettext as _
-from web.pages.forms import FORMS, Form, Submission, command_values, field_errors
+from web.pages.fields import Context, command_values, shown
+from web.pages.forms import FORMS, Form, Submission, field_errors, rule_field
 from web.pages.render import failure, language, login_state, pages, render, to_login
 from web.pages.session import csrf_ok
-from web.pages.views import STATUS
+from web.pages.views import RACI, STATUS
 
 router = APIRouter(include_in_schema=False)
 
 
-def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
-    """The lists the selects offer, from the initiative's current state."""
+def choices(read: ReadModels, iid: str, actor: str) -> dict[str, list[tuple[str, str]]]:
+    """The lists the form offers, from the initiative's current state, people by name."""
     state = read.state(iid)
+    people = read.people()
+    names = {p["person"]: p["name"] for p in people}
+    members = read.members(iid)["members"]
+    used = {p["scope"] for p in state["proposals"].values()} | {
+        d["scope"] for d in state["decisions"].values()} | {
+        m["scope"] for m in state["mandates"].values()}
+    areas = {a["area"] for a in read.matrix(iid)["areas"]}
     return {
-        "people": [(p["person"], f"{p['name']} ({p['person']})")
-                   for p in read.people() if p["active"]],
-        "roles": [(r, r) for r in ROLES],
+        "people": [(p["person"], p["name"]) for p in people if p["active"]],
+        "members": [(m["person"], names.get(m["person"], m["person"])) for m in members],
+        "roles": [(r, _(RACI[r])) for r in ROLES],
         "criteria": [(k, c["description"]) for k, c in state["criteria"].items()
                      if c["status"] == "active"],
-        "proposals": [(k, p["question"]) for k, p in state["proposals"].items()
-                      if p["status"] == "open"],
-        "escalations": [(k, e["topic"]) for k, e in state["escalations"].items()
-                        if e["status"] == "open"],
         "open_escalations": [(k, e["topic"]) for k, e in state["escalations"].items()
                              if e["status"] == "open"],
-        "mandates": [(k, f"{k}: {m['person']}, {m['scope']}") for k, m in state["mandates"].items()
-                     if m["status"] == "active"],
+        "mandates": [(k, f"{names.get(m['person'], m['person'])}: {m['scope']}")
+                     for k, m in state["mandates"].items() if m["status"] == "active"],
         "decisions": [(k, d["title"]) for k, d in state["decisions"].items()
                       if d["status"] == "in_force"],
+        "my_handoffs": [(k, f"{h['item']} ({names.get(h['from'], h['from'])})")
+                        for k, h in state["handoffs"].items()
+                        if h["status"] == "started" and h["to"] == actor],
         "member_roles": [(r, _(STATUS[r])) for r in ("member", "observer", "lead")],
-        "admitted": [(m["person"], m["person"]) for m in read.members(iid)["members"]
+        "admitted": [(m["person"], names.get(m["person"], m["person"])) for m in members
                      if m["by"] == "admission"],
+        "scopes": sorted((s, s) for s in used | areas),
+        "areas": sorted((a, a) for a in areas),
         # meetings, handoffs answered, measurable criteria
         "meetings": [(k, f"{m['title']} ({m['starts_at'][:10]})")
                      for k, m in state["meetings"].items()],
@@ -60,18 +69,51 @@ def choices(read: ReadModels, iid: str) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def context(read: ReadModels, iid: str, actor: str, lang: str) -> Context:
+    """What reading a form needs: the ids in use and the open proposals and escalations."""
+    state = read.state(iid)
+    answers: dict[str, dict[str, Any]] = {}
+    for k, p in state["proposals"].items():
+        if p["status"] == "open":
+            answers[f"proposal:{k}"] = {"kind": "proposal", "id": k, "question": p["question"],
+                                        "scope": p["scope"], "options": p["options"]}
+    for k, e in state["escalations"].items():
+        if e["status"] == "open":
+            answers[f"escalation:{k}"] = {"kind": "escalation", "id": k, "question": e["topic"],
+                                          "scope": "", "options": e["options"]}
+    taken = {name: set(state[name]) for name in
+             ("decisions", "proposals", "criteria", "mandates", "escalations", "handoffs")}
+    return Context(actor=actor, language=lang, taken=taken, answers=answers)
+
+
 def _form_page(request: Request, iid: str, form: Form, values: dict[str, Any],
                errors: dict[str, str], general: list[str], rule: dict[str, str] | None,
                status: int, user: Any, session: Any, key: str = "") -> Response:
     read = pages(request).tandem.read
     state = read.state(iid)
+    ctx = context(read, iid, user.person, i18n.current())
+    answering = values.get("answering", "")
+    answers = {k: a for k, a in ctx.answers.items() if not answering or k == answering}
+    labels = {f.name: _(f.label) for f in form.fields}
     return render(request, "form.html", {
         "title": f"{_(form.title)} · {state['title']}", "iid": iid, "initiative": state,
         "form": form, "values": values, "errors": errors, "general": general, "rule": rule,
-        "choices": choices(read, iid),
+        "choices": choices(read, iid, user.person), "answers": answers, "labels": labels,
+        "answering": answering if answering in ctx.answers else "",
+        "more_open": any(f.more and (values.get(f.name) or f.name in errors)
+                         for f in form.fields),
         # one key per rendered form: submitting it twice records it once
         "idempotency_key": key or secrets.token_urlsafe(18),
     }, status, user, session)
+
+
+def confirmed(url: str, recorded: list[dict[str, Any]]) -> str:
+    """The landing page, with the position of what was recorded for its confirmation."""
+    if not recorded:
+        return url
+    path, hash_, fragment = url.partition("#")
+    flag = f"recorded={recorded[0]['position']}"
+    return f"{path}{'&' if '?' in path else '?'}{flag}{hash_}{fragment}"
 
 
 def _guard(request: Request, iid: str, kind: str) -> tuple[Any, Any, Form | None, Response | None]:
@@ -95,7 +137,8 @@ def _guard(request: Request, iid: str, kind: str) -> tuple[Any, Any, Form | None
         writers = {m["person"] for m in read.members(iid)["members"]
                    if m["role"] in ("lead", "member")}
         if user.person not in writers:
-            raise Forbidden("initiative-membership", f"{user.person} is not a member of '{iid}'.")
+            raise Forbidden("initiative-membership", "%(person)s is not a member of '%(initiative)s'.",
+                            person=user.person, initiative=iid)
     except DomainError as error:
         return user, session, form, failure(request, error, user, session)
     return user, session, form, None
@@ -106,8 +149,23 @@ def record_form(request: Request, iid: str, kind: str) -> Response:
     user, session, form, refused = _guard(request, iid, kind)
     if refused is not None or form is None:
         return refused  # type: ignore[return-value]
-    prefill = {f.name: request.query_params.get(f.name, "") for f in form.fields}
+    prefill = shown(form.fields, request.query_params)
+    for f in form.fields:
+        if f.me and not prefill.get(f.name):
+            prefill[f.name] = [user.person] if f.kind == "people" else user.person
+    answering = prefill["answering"] = _answering(request.query_params)
+    if answering and not prefill.get("scope"):
+        answer = context(pages(request).tandem.read, iid, user.person, "en").answers.get(answering)
+        prefill["scope"] = answer["scope"] if answer else ""
     return _form_page(request, iid, form, prefill, {}, [], None, 200, user, session)
+
+
+def _answering(source: Any) -> str:
+    """What a decision form answers when opened from a proposal or an escalation."""
+    for kind in ("proposal", "escalation"):
+        if source.get(kind):
+            return f"{kind}:{source.get(kind)}"
+    return str(source.get("answering", "") or "")
 
 
 @router.post("/initiatives/{iid}/record/{kind}")
@@ -118,20 +176,25 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
         user, session, form, refused = _guard(request, iid, kind)
         if refused is not None or form is None:
             return refused  # type: ignore[return-value]
-        values = {f.name: str(submitted.get(f.name, "")) for f in form.fields}
+        values = shown(form.fields, submitted)
+        values["answering"] = _answering(submitted)
         if not csrf_ok(session, submitted.get("csrf")):
             return _form_page(request, iid, form, values, {},
                               [_("The form had expired. Please submit it again.")], None, 403,
                               user, session)
-        kwargs = command_values(form, values)
         tandem = pages(request).tandem
+        ctx = context(tandem.read, iid, user.person, i18n.current())
+        kwargs, problems = command_values(form.fields, values, ctx, form.kind)
         key = str(submitted.get(requests.FORM_FIELD, ""))
+        if problems:
+            return _form_page(request, iid, form, values, {k: _(m) for k, m in problems.items()},
+                              [], None, 422, user, session, key)
         write = requests.current()
         if write is not None:
             write.use_key(key)
             write.person = user.person
         try:
-            tandem.record(form.submit, tandem.app, Submission(user.person, iid, kwargs))
+            recorded = tandem.record(form.submit, tandem.app, Submission(user.person, iid, kwargs))
         except InvalidInput as error:
             placed, general = field_errors(form, {k: _(m) for k, m in error.fields.items()})
             if not error.fields:
@@ -144,12 +207,18 @@ async def record_submit(request: Request, iid: str, kind: str) -> Response:
                 "it again to record one more entry.")], None, 409, user, session)
         except DomainError as error:  # a rule, a missing reference, a conflict
             rule = None
+            placed = {}
             if error.rule:
                 sentence = RULES[error.rule].sentence
                 detail = error.detail.removeprefix(sentence).strip()
                 rule = {"id": error.rule, "sentence": _(sentence), "detail": detail}
-            return _form_page(request, iid, form, values, {}, [] if rule else [_(error.detail)],
-                              rule, status_of(error), user, session, key)
-        return RedirectResponse(form.land(iid, kwargs), status_code=303)
+                concerned = rule_field(form, error.rule)
+                if concerned:
+                    placed[concerned] = _(sentence)
+                    rule["field"] = concerned
+            return _form_page(request, iid, form, values, placed,
+                              [] if rule else [_(error.detail)], rule, status_of(error), user,
+                              session, key)
+        return RedirectResponse(confirmed(form.land(iid, kwargs), recorded), status_code=303)
 
     return await run_in_threadpool(submit)

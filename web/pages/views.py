@@ -13,7 +13,7 @@ from domain import events as ev
 from domain.directory import Person, Unit
 from domain.event_types import EventClass
 from projections.queries import ReadModels
-from web.i18n import N_
+from web.i18n import N_, local_day
 from web.links import link_for
 
 EVENT_LABELS: dict[EventClass, str] = {
@@ -51,6 +51,7 @@ EVENT_LABELS: dict[EventClass, str] = {
     ev.VisibilityChanged: N_("Readers changed"),
     ev.EntryConfirmed: N_("Entry confirmed"),
     ev.EntryDisputed: N_("Entry disputed"),
+    ev.RecordImported: N_("Record imported"),
     Person.TokenIssued: N_("API token issued"),
     Person.TokenRevoked: N_("API token revoked"),
 }
@@ -68,7 +69,8 @@ TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
                   if cls not in (Person.TokenIssued, Person.TokenRevoked)]
 RACI = {"A": N_("Accountable"), "R": N_("Responsible"), "C": N_("Consulted"),
         "I": N_("Informed"), "tandem": N_("Lead tandem")}
-BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor")}
+BASIS = {"mandate": N_("Mandate"), "escalation": N_("Escalation"), "sponsor": N_("Sponsor"),
+         "imported": N_("Imported record")}
 STATUS = {"in_force": N_("in force"), "superseded": N_("superseded"), "revoked": N_("revoked"),
           "open": N_("open"), "resolved": N_("resolved"), "decided": N_("decided"),
           "closed": N_("closed"), "active": N_("active"), "retired": N_("retired"),
@@ -86,7 +88,7 @@ def by_day(entries: Iterable[dict[str, Any]], order: str) -> list[dict[str, Any]
     key = "effective_at" if order == "effective" else "recorded_at"
     groups: list[dict[str, Any]] = []
     for entry in entries:
-        day = entry[key][:10]
+        day = local_day(entry[key])
         if not groups or groups[-1]["day"] != day:
             groups.append({"day": day, "entries": []})
         groups[-1]["entries"].append({**entry, "link": link_for(entry)})
@@ -149,3 +151,15 @@ def decision_chain(read: ReadModels, initiative: str,
 def mandates_of(states: Iterable[dict[str, Any]], person: str) -> list[dict[str, Any]]:
     return [{**m, "initiative": s["initiative"], "title": s["title"]}
             for s in states for m in s["mandates"].values() if m["person"] == person]
+
+
+NAMED_BY = ("title", "question", "topic", "description", "statement", "summary", "item",
+            "outcome", "criterion", "mandate", "person")
+
+
+def entry_name(data: dict[str, Any]) -> str:
+    """What an entry is called, in the words its recorder gave it."""
+    for name in NAMED_BY:
+        if data.get(name):
+            return str(data[name])
+    return ""
