@@ -828,6 +828,80 @@ class TandemApplication(Application[Any]):
             handoff=key, answer=answer, reason=why, actor=actor,
             effective_at=self._when(agg, effective_at, now), now=now))
 
+    def schedule_meeting(self, *, actor: str, initiative: str, meeting: str, kind: str,
+                         title: str, starts_at: object, moderator: str, invited: object = (),
+                         agenda: object = (), effective_at: object = None) -> list[Recording[Any]]:
+        """A meeting of `kind` (joint-status, steering, demo, review or an organisation's own):
+        an invitation until it starts."""
+        key = v.slug(meeting, "id")
+        kind = v.slug(kind, "kind")
+        title = v.text(title, "title")
+        starts = v.parse_time(starts_at, "starts_at")
+        moderator = v.slug(moderator, "moderator")
+        guests = v.slugs(_listed(invited, "invited"), "invited", minimum=0)
+        items = v.texts(agenda, "agenda")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.schedule_meeting(
+            meeting=key, kind=kind, title=title, starts_at=starts, moderator=moderator,
+            invited=guests, agenda=items, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def hold_meeting(self, *, actor: str, initiative: str, meeting: str, attended: object,
+                     notes: str = "", effective_at: object = None) -> list[Recording[Any]]:
+        """Who attended a meeting that has started; each attendee confirms it."""
+        key = v.slug(meeting, "meeting")
+        present = v.slugs(_listed(attended, "attended"), "attended")
+        notes = v.text(notes, "notes", required=False)
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.hold_meeting(
+            meeting=key, attended=present, notes=notes, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now, people=self.people))
+
+    def record_meeting_outcome(self, *, actor: str, initiative: str, meeting: str, summary: str,
+                               links: object = (), feedback: object = (),
+                               effective_at: object = None) -> list[Recording[Any]]:
+        """What a meeting produced: links to entries, and for a demo feedback per unit."""
+        key = v.slug(meeting, "meeting")
+        summary = v.text(summary, "summary")
+        linked = [_link(item) for item in v.bounded(_listed(links, "links"), "links")]
+        given = [_feedback(item) for item in v.bounded(_listed(feedback, "feedback"), "feedback")]
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.record_meeting_outcome(
+            meeting=key, summary=summary, links=linked, feedback=given, actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+    def set_meeting_cadence(self, *, actor: str, initiative: str, kind: str, every_days: object,
+                            effective_at: object = None) -> list[Recording[Any]]:
+        """A kind of meeting is held at least every `every_days` days (0 ends the cadence)."""
+        kind = v.slug(kind, "kind")
+        days = v.number(every_days, "every_days")
+        if days != int(days) or not 0 <= days <= 366:
+            raise InvalidInput("A whole number of days from 0 to 366.", field="every_days")
+        return self._in_initiative(initiative, actor, lambda agg, now: agg.set_meeting_cadence(
+            kind=kind, every_days=int(days), actor=actor,
+            effective_at=self._when(agg, effective_at, now), now=now))
+
+
+LINK_KINDS = ("status", "proposal", "decision", "escalation", "handoff")
+
+
+def _link(item: object) -> dict[str, str]:
+    """A link from a meeting to what it produced: {kind, id}; a status report by position."""
+    if not isinstance(item, Mapping) or item.get("kind") not in LINK_KINDS:
+        raise InvalidInput("Each link has a kind (%(kinds)s) and an id.", field="links",
+                           kinds=", ".join(LINK_KINDS))
+    kind = str(item["kind"])
+    ident = item.get("id")
+    if kind == "status":
+        if not str(ident).isdigit():
+            raise InvalidInput("A status report is linked by its log position.", field="links")
+        return {"kind": kind, "id": str(ident)}
+    return {"kind": kind, "id": v.slug(ident, "links")}
+
+
+def _feedback(item: object) -> dict[str, str]:
+    if not isinstance(item, Mapping):
+        raise InvalidInput("Each feedback has a unit and a text.", field="feedback")
+    return {"unit": v.slug(item.get("unit"), "feedback"),
+            "feedback": v.text(item.get("feedback"), "feedback")}
+
 
 def _optional_time(value: object, field: str) -> datetime | None:
     return None if value is None or value == "" else v.parse_time(value, field)

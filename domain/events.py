@@ -458,3 +458,55 @@ class HandoffReturned(InitiativeEvent):
 
 
 INITIATIVE_EVENTS += (HandoffRefused, HandoffReturned)
+
+
+class MeetingScheduled(InitiativeEvent):
+    """A meeting of the initiative: its kind (joint-status, steering, demo, review, or an
+    organisation's own), when it starts, who moderates, who is invited, its agenda. Until it
+    starts it is an invitation, not a record of attendance."""
+
+    meeting: str
+    kind: str
+    title: str
+    starts_at: datetime
+    moderator: str
+    invited: list[str]
+    agenda: list[str]
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.meetings[self.meeting] = {"kind": self.kind, "starts_at": self.starts_at,
+                                             "held": False}
+
+
+class MeetingHeld(InitiativeEvent):
+    """Who attended a meeting that took place: each attendee confirms it under their own login."""
+
+    speaks_for: ClassVar[str | None] = "attended"
+
+    meeting: str
+    attended: list[str]
+    notes: str
+
+    def apply(self, initiative: InitiativeState) -> None:
+        initiative.meetings[self.meeting]["held"] = True
+
+
+class MeetingOutcomeRecorded(InitiativeEvent):
+    """What a meeting produced: a summary, links to the entries it produced (status reports by
+    log position; proposals, decisions, escalations, handoffs by id), and for a demo the
+    feedback of each unit."""
+
+    meeting: str
+    summary: str
+    links: list[dict[str, str]]
+    feedback: list[dict[str, str]]
+
+
+class MeetingCadenceSet(InitiativeEvent):
+    """How often a kind of meeting is held: at least every `every_days` days (0: no cadence)."""
+
+    kind: str
+    every_days: int
+
+
+INITIATIVE_EVENTS += (MeetingScheduled, MeetingHeld, MeetingOutcomeRecorded, MeetingCadenceSet)

@@ -60,6 +60,7 @@ class Initiative(Aggregate, Membership):
         self.decisions = {}
         self.escalations = {}
         self.handoffs = {}
+        self.meetings = {}
 
     @staticmethod
     def id_for(initiative: str) -> Any:
@@ -703,3 +704,72 @@ class Initiative(Aggregate, Membership):
             ev.HandoffRefused if answer == "refused" else ev.HandoffReturned, now,
             handoff=handoff, reason=reason, actor=actor, effective_at=effective_at,
         )
+
+    def schedule_meeting(
+        self, *, meeting: str, kind: str, title: str, starts_at: datetime, moderator: str,
+        invited: list[str], agenda: list[str], actor: str, effective_at: datetime,
+        now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        self._unique(self.meetings, meeting, "meeting")
+        people.require([moderator, *[p for p in invited if p != moderator]], effective_at,
+                       "invited")
+        self._trigger(
+            ev.MeetingScheduled, now, meeting=meeting, kind=kind, title=title,
+            starts_at=starts_at, moderator=moderator, invited=invited, agenda=agenda,
+            actor=actor, effective_at=effective_at,
+        )
+
+    def _started(self, meeting: str, effective_at: datetime, now: datetime) -> dict[str, Any]:
+        state = self._known(self.meetings, meeting, "meeting")
+        starts = state["starts_at"]
+        if now < starts or effective_at < starts:
+            raise RuleViolation("meeting-started", "'%(key)s' starts at %(time)s.", key=meeting,
+                                time=f"{starts:%Y-%m-%d %H:%M}")
+        return state
+
+    def hold_meeting(
+        self, *, meeting: str, attended: list[str], notes: str, actor: str,
+        effective_at: datetime, now: datetime, people: People,
+    ) -> None:
+        self._ensure_open()
+        state = self._started(meeting, effective_at, now)
+        if state["held"]:
+            raise RuleViolation("meeting-started", "The attendance of '%(key)s' is recorded.",
+                                key=meeting)
+        people.require(attended, effective_at, "attended")
+        self._trigger(
+            ev.MeetingHeld, now, meeting=meeting, attended=attended, notes=notes, actor=actor,
+            effective_at=effective_at,
+        )
+
+    def record_meeting_outcome(
+        self, *, meeting: str, summary: str, links: list[dict[str, str]],
+        feedback: list[dict[str, str]], actor: str, effective_at: datetime, now: datetime,
+    ) -> None:
+        self._ensure_open()
+        state = self._started(meeting, effective_at, now)
+        tables = {"proposal": self.proposals, "decision": self.decisions,
+                  "escalation": self.escalations, "handoff": self.handoffs}
+        for link in links:
+            if link["kind"] in tables:
+                self._known(tables[link["kind"]], link["id"], link["kind"])
+        if feedback and state["kind"] != "demo":
+            raise RuleViolation("demo-feedback", "'%(key)s' is a %(kind)s meeting.", key=meeting,
+                                kind=state["kind"])
+        for given in feedback:
+            if given["unit"] not in self.units:
+                raise RuleViolation("demo-feedback", "'%(unit)s' is not one of %(units)s.",
+                                    unit=given["unit"], units=", ".join(self.units))
+        self._trigger(
+            ev.MeetingOutcomeRecorded, now, meeting=meeting, summary=summary, links=links,
+            feedback=feedback, actor=actor, effective_at=effective_at,
+        )
+
+    def set_meeting_cadence(
+        self, *, kind: str, every_days: int, actor: str, effective_at: datetime, now: datetime
+    ) -> None:
+        self._ensure_open()
+        self.require_lead(actor, now)
+        self._trigger(ev.MeetingCadenceSet, now, kind=kind, every_days=every_days, actor=actor,
+                      effective_at=effective_at)

@@ -40,6 +40,7 @@ class InitiativeState:
     decisions: dict[str, dict[str, Any]]
     escalations: dict[str, dict[str, Any]]
     handoffs: dict[str, dict[str, Any]]
+    meetings: dict[str, dict[str, Any]]  # meeting -> {kind, starts_at, held}
     members: dict[str, dict[str, Any]]  # admitted: person -> {role, since, dismissed}
     # entries that speak for people other than their recorder, by the entry's version:
     # {named, confirmed, disputed: {person: reason}, decision}

@@ -116,5 +116,10 @@ _RULES_RHYTHM = [
          "work again."),
     Rule("criterion-owners", "criteria",
          "A measurable criterion's owners are one person from each of the initiative's units."),
+    Rule("meeting-started", "meetings",
+         "A meeting in the future is an invitation: who attended and what it produced are "
+         "recorded, and confirmed, only once it has started, and its attendance once."),
+    Rule("demo-feedback", "meetings",
+         "Feedback is given at a demo, by the initiative's own units."),
 ]
 RULES.update({rule.id: rule for rule in _RULES_RHYTHM})

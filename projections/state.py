@@ -32,6 +32,7 @@ def empty() -> State:
         "decisions": {}, "escalations": {}, "handoffs": {}, "last_status": None,
         "rules_adopted": [], "events": 0, "last_position": 0, "visibility": "open",
         "goal_unconfirmed": None, "attestations": {},
+        "meetings": {}, "cadences": {},
     }
 
 
@@ -104,6 +105,12 @@ def with_overdue(state: State, moment: datetime) -> State:
              for m in criterion["measurements"]], moment)
         criterion["evaluations"] = [{**f, "date": iso(f["date"])} for f in found]
         criterion["state"] = criteria.state(found) if criterion.get("comparison") else None
+    for kind, cadence in state["cadences"].items():
+        held = [datetime.fromisoformat(m["starts_at"]) for m in state["meetings"].values()
+                if m["kind"] == kind and m["held"]]
+        last = max(held, default=datetime.fromisoformat(cadence["since"]))
+        cadence.update(last=iso(last) if held else None, missed=(
+            state["status"] == "open" and (moment - last) > timedelta(days=cadence["every_days"])))
     return state
 
 
@@ -215,7 +222,8 @@ def _decided(s: State, d: Data, e: Envelope, when: str) -> None:
         "id": d["decision"], "title": d["title"], "scope": d["scope"], "option": d["option"],
         "decided_by": d["decided_by"], "basis": d["basis"], "effective_at": when,
         "status": status, "superseded_by": None, "position": e.position,
-        "actor": e.actor, "attestation": attested}
+        "actor": e.actor, "attestation": attested, "amount": d.get("amount"),
+        "currency": d.get("currency")}
     superseded = s["decisions"].get(d["supersedes"] or "")
     if superseded and status == "in_force":
         superseded.update(status="superseded", superseded_by=d["decision"])
@@ -302,6 +310,47 @@ def _handoff_answered(s: State, d: Data, e: Envelope, when: str) -> None:
         s["handoffs"][d["handoff"]].update(status=status, answered_at=when, reason=d["reason"])
 
 
+def _meeting_scheduled(s: State, d: Data, e: Envelope, when: str) -> None:
+    s["meetings"][d["meeting"]] = {
+        "id": d["meeting"], "kind": d["kind"], "title": d["title"], "starts_at": d["starts_at"],
+        "moderator": d["moderator"], "invited": d["invited"], "agenda": d["agenda"],
+        "scheduled_by": e.actor, "held": False, "attended": [], "notes": "",
+        "attestation": None, "held_position": None, "outcomes": []}
+
+
+def _meeting_held(s: State, d: Data, e: Envelope, when: str) -> None:
+    meeting = s["meetings"].get(d["meeting"])
+    if meeting is not None:
+        meeting.update(held=True, attended=d["attended"], notes=d["notes"], held_at=when,
+                       attestation=_attested(s, e), held_position=e.position)
+
+
+LINKED = {"proposal": "proposals", "decision": "decisions", "escalation": "escalations",
+          "handoff": "handoffs"}
+
+
+def _meeting_outcome(s: State, d: Data, e: Envelope, when: str) -> None:
+    meeting = s["meetings"].get(d["meeting"])
+    if meeting is None:
+        return
+    meeting["outcomes"].append({"summary": d["summary"], "links": d["links"],
+                                "feedback": d["feedback"], "actor": e.actor,
+                                "effective_at": when, "position": e.position})
+    for link in d["links"]:  # the linked entry says "in meeting X"
+        entry = s.get(LINKED.get(link["kind"], ""), {}).get(link["id"])
+        if entry is not None:
+            entry.setdefault("meetings", []).append(d["meeting"])
+
+
+def _cadence(s: State, d: Data, e: Envelope, when: str) -> None:
+    if d["every_days"]:
+        s["cadences"][d["kind"]] = {"every_days": d["every_days"], "since": when}
+    else:
+        s["cadences"].pop(d["kind"], None)
+
+
+CHANGES.update({ev.MeetingScheduled: _meeting_scheduled, ev.MeetingHeld: _meeting_held,
+                ev.MeetingOutcomeRecorded: _meeting_outcome, ev.MeetingCadenceSet: _cadence})
 CHANGES.update({ev.MandateDelegated: _mandate_delegated, ev.HandoffRefused: _handoff_answered,
                 ev.HandoffReturned: _handoff_answered})
 

@@ -160,6 +160,19 @@ _SUMMARIES.update({
     ev.HandoffReturned: lambda d, a: (
         f"Handoff {d.get('handoff')} returned by {a}: {_short(d.get('reason'), 60)}"
     ),
+    ev.MeetingScheduled: lambda d, a: (
+        f"Meeting {d.get('meeting')} ({d.get('kind')}): {_short(d.get('title'), 60)}, "
+        f"moderated by {d.get('moderator')}"
+    ),
+    ev.MeetingHeld: lambda d, a: (
+        f"Meeting {d.get('meeting')} held, attended by {_people(d.get('attended'))}"
+    ),
+    ev.MeetingOutcomeRecorded: lambda d, a: (
+        f"Outcome of meeting {d.get('meeting')}: {_short(d.get('summary'), 60)}"
+    ),
+    ev.MeetingCadenceSet: lambda d, a: (
+        f"Cadence of {d.get('kind')} meetings: every {d.get('every_days')} days"
+    ),
 })
 @dataclass(frozen=True)
 class Ref:

@@ -36,6 +36,10 @@ def link_for(envelope: Envelope) -> str | None:
         return f"{base}#members"
     if kind is ev.StatusReported:
         return f"{base}/status/{envelope['position']}"
+    if kind in (ev.MeetingScheduled, ev.MeetingHeld, ev.MeetingOutcomeRecorded):
+        return f"{base}/meetings/{q(d['meeting'])}"
+    if kind is ev.MeetingCadenceSet:
+        return f"{base}/meetings"
     return base
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
+from domain import criteria
 from domain import events as ev
 from domain.errors import Message, Persons, said
 from domain.values import covers
@@ -165,3 +166,69 @@ def accountable_load(h: History, s: Subject, n: int) -> Iterator[Finding]:
                                    "(%(areas)s; at most %(n)s).", person=Persons([person]), count=len(held),
                                    areas=", ".join(sorted(held)), n=n), culprit[-1:])
 
+
+
+@then("a joint status meeting was held at least every {n} days with both partners attending",
+      examples=("a joint status meeting was held at least every 7 days with both partners "
+                "attending",))
+def joint_status_meetings(h: History, s: Subject, n: int) -> Iterator[Finding]:
+    """No gap longer than n days without a joint status meeting (kind `joint-status`) that
+    took place with both tandem partners of its time among those attending, each standing
+    behind that record (its recorder or confirmed under their own login); counted from when
+    the lead tandem was formed until the initiative closed, or the check's moment."""
+    begin = h.tandem_since()
+    if begin is None:
+        return
+    start, end = s.clip(begin, h.end)
+    scheduled = {e["data"]["meeting"]: e for e in h.of_type(ev.MeetingScheduled)
+                 if e["data"]["kind"] == "joint-status"}
+    kept: list[tuple[datetime, dict[str, Any]]] = []
+    for e in h.of_type(ev.MeetingHeld):
+        invitation = scheduled.get(e["data"]["meeting"])
+        if invitation is None:
+            continue
+        partners = h.tandem_before(e)
+        present = set(e["data"]["attended"]) & h.confirmed_by(e)
+        if partners and set(partners) <= present:
+            kept.append((datetime.fromisoformat(invitation["data"]["starts_at"]), e))
+    previous: dict[str, Any] | None = None
+    for moment, e in sorted(kept, key=lambda pair: pair[0]):
+        if start <= moment <= end:
+            if days(start, moment) > n:
+                yield Finding(_meeting_gap(start, moment, n), [x for x in (previous, e) if x])
+            start, previous = moment, e
+    if days(start, end) > n:
+        yield Finding(_meeting_gap(start, end, n) + " (none since)", [previous] if previous else [])
+
+
+def _meeting_gap(start: datetime, end: datetime, n: int) -> str:
+    return (f"No joint status meeting with both partners for {days(start, end):.1f} days, from "
+            f"{start:%Y-%m-%d} to {end:%Y-%m-%d} (at most {n}).")
+
+
+@then("every measurable criterion was met at each evaluation date",
+      examples=("every measurable criterion was met at each evaluation date",))
+def criteria_met(h: History, s: Subject) -> Iterator[Finding]:
+    """At each evaluation date passed (in the window), each measurable criterion (one with a
+    comparison and a target value) was met by its latest measurement by then; a criterion not
+    measured by its date missed it. Retired criteria are judged up to their retirement."""
+    targets: dict[str, dict[str, Any]] = {}
+    for e in h.of_type(ev.CriterionDefined, ev.CriterionRevised, ev.CriterionRetired):
+        key = e["data"]["criterion"]
+        if is_a(e, ev.CriterionRetired):
+            targets.get(key, {}).update(retired=when(e))
+        elif e["data"].get("comparison"):
+            targets[key] = {"entry": e, "data": e["data"], "retired": None}
+    for key, target in targets.items():
+        d = target["data"]
+        measured = [{"value": m["data"]["value"], "effective_at": when(m)}
+                    for m in h.by_id("criterion", key, ev.MeasurementRecorded)]
+        until = target["retired"] or h.end
+        dates = [datetime.fromisoformat(x) for x in d.get("evaluation_dates") or []]
+        for found in criteria.evaluations(d["comparison"], d["target_value"],
+                                          [x for x in dates if x <= until], measured, h.end):
+            if found["state"] == criteria.MISSED and s.in_window(found["date"]):
+                value = "no measurement" if found["value"] is None else f"{found['value']:g}"
+                yield Finding(f"Criterion {key} missed its target ({d['comparison']} "
+                              f"{d['target_value']:g} {d.get('target_unit') or ''}".rstrip()
+                              + f") on {found['date']:%Y-%m-%d}: {value}.", [target["entry"]])

@@ -575,6 +575,58 @@ def measures(world: World, ctx: dict[str, Any], actor: str, key: str, value: str
 @then(parsers.re(rf"the criterion {Q('key')} is (?P<state>met|missed|pending)"))
 def criterion_state(world: World, key: str, state: str) -> None:
     assert world.criterion_state(key) == state
+
+
+# -- meetings and demos ------------------------------------------------------------------------
+
+def _schedule(world: World, actor: str, kind: str, key: str, at: str, moderator: str,
+              invited: str) -> Callable[..., Any]:
+    return lambda run: run(world, world.app.schedule_meeting, actor=actor, initiative=IID,
+                           meeting=key, kind=kind, title=f"Meeting {key}", starts_at=when_text(at),
+                           moderator=moderator, invited=people(invited),
+                           agenda=["Status", "Decisions"], effective_at=OPENED + timedelta(days=1))
+
+
+@when(parsers.re(rf"(?P<actor>\w+) schedules the {Q('kind')} meeting {Q('key')} for {Q('at')}, moderated by (?P<moderator>\w+), inviting (?P<invited>[\w, ]+)"))
+def schedules(world: World, ctx: dict[str, Any], actor: str, kind: str, key: str, at: str,
+              moderator: str, invited: str) -> None:
+    _schedule(world, actor, kind, key, at, moderator, invited)(
+        lambda w, command, **kwargs: attempt(w, ctx, command, **kwargs))
+
+
+@given(parsers.re(rf"(?P<actor>\w+) scheduled the {Q('kind')} meeting {Q('key')} for {Q('at')}, moderated by (?P<moderator>\w+), inviting (?P<invited>[\w, ]+)"))
+def scheduled(world: World, actor: str, kind: str, key: str, at: str, moderator: str,
+              invited: str) -> None:
+    _schedule(world, actor, kind, key, at, moderator, invited)(done)
+
+
+@given(parsers.re(rf"(?P<actor>\w+) recorded that (?P<attended>[\w ]+) attended {Q('key')}"))
+def held(world: World, ctx: dict[str, Any], actor: str, attended: str, key: str) -> None:
+    [ctx["claim"]] = world.record(world.app.hold_meeting, actor=actor, initiative=IID,
+                                  meeting=key, attended=people(attended.replace(" and ", ",")))
+
+
+@when(parsers.re(rf"(?P<actor>\w+) records that (?P<attended>[\w ]+) attended {Q('key')}"))
+def holds_meeting(world: World, ctx: dict[str, Any], actor: str, attended: str, key: str) -> None:
+    attempt(world, ctx, world.app.hold_meeting, actor=actor, initiative=IID, meeting=key,
+            attended=people(attended.replace(" and ", ",")))
+
+
+@when(parsers.re(rf"(?P<actor>\w+) records the outcome of {Q('key')} linking the (?P<kind>\w+) {Q('target')}"))
+def meeting_outcome(world: World, ctx: dict[str, Any], actor: str, key: str, kind: str,
+                    target: str) -> None:
+    attempt(world, ctx, world.app.record_meeting_outcome, actor=actor, initiative=IID,
+            meeting=key, summary="Agreed in the meeting", links=[{"kind": kind, "id": target}])
+
+
+@when(parsers.re(rf"(?P<actor>\w+) records the feedback of {Q('unit')} at {Q('key')} as {Q('text')}"))
+def demo_feedback(world: World, ctx: dict[str, Any], actor: str, unit: str, key: str,
+                  text: str) -> None:
+    attempt(world, ctx, world.app.record_meeting_outcome, actor=actor, initiative=IID,
+            meeting=key, summary="Demo of the ordering process",
+            feedback=[{"unit": unit, "feedback": text}])
+
+
 # -- imported decision records -------------------------------------------------------------------
 
 IMPORTED = rf"(?P<actor>\w+) (?P<verb>imported|imports) the record {Q('source')} in which (?P<decider>\w+) decided {Q('option')} among {Q('keys')} in scope {Q('scope')} as {Q('key')}( superseding {Q('old')})?( from {Q('when')})?"

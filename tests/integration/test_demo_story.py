@@ -74,6 +74,7 @@ def test_the_decisions_with_their_basis_and_status(story):
         ("d-go-live", {"kind": "escalation", "id": "e-go-live-date"}, "in_force", None),
         ("d-validation-typing", {"kind": "mandate", "id": "m-tech-design"}, "in_force", None),
         ("d-support-hours", {"kind": "mandate", "id": "m-backoffice"}, "in_force", None),
+        ("d-survey-voucher", {"kind": "mandate", "id": "m-survey-incentives"}, "in_force", None),
     ]
     late = story.read.decision(K, "d-support-hours")
     assert late["backdated"] and late["effective_at"] == day(56, 15).isoformat()
@@ -118,14 +119,15 @@ def test_timelines_in_effective_and_recording_order(story):
     assert [e["effective_at"] for e in effective] == sorted(e["effective_at"] for e in effective)
     late = next(i for i, e in enumerate(effective) if e["data"].get("decision") == "d-support-hours")
     assert effective[late - 1]["effective_at"] <= day(56, 15).isoformat() < effective[late + 1]["effective_at"]
-    entries = [e for e in recorded if e["type"] not in ("EntryConfirmed", "EntryDisputed")]
+    entries = [e for e in recorded if e["type"] not in ("EntryConfirmed", "EntryDisputed")
+               and e["recorded_at"] < day(78, 0).isoformat()]  # before the last week's rhythm
     assert entries[-2]["data"]["decision"] == "d-support-hours"  # recorded near the end
     assert [e["data"].get("decision") for e in effective if e["backdated"]] == ["d-support-hours"]
 
 
 def test_timeline_filters_by_type_and_time(story):
     decisions = story.read.timeline(initiative=K, types=["DecisionTaken", "DecisionRevoked"])
-    assert len(decisions) == 6 and {e["type"] for e in decisions} == {"DecisionTaken"}
+    assert len(decisions) == 7 and {e["type"] for e in decisions} == {"DecisionTaken"}
     week4 = story.read.timeline(initiative=K, types=["DecisionTaken"], start=day(23, 0),
                                 end=day(30, 0))
     assert [e["data"]["decision"] for e in week4] == [
@@ -176,12 +178,12 @@ def test_the_decision_register_filters(story):
     assert ids(person="kathi") == ["d-go-live"]
     assert ids(scope="technology") == ["d-three-patterns", "d-validation", "d-validation-typing"]
     assert ids(scope="technology/ordering/validation") == ["d-validation", "d-validation-typing"]
-    assert ids(scope="operations") == ["d-backoffice-flow", "d-support-hours"]
+    assert ids(scope="operations") == ["d-backoffice-flow", "d-support-hours", "d-survey-voucher"]
     assert ids(scope="tech") == []  # a prefix of the path, not of the text
     assert ids(status="superseded") == ["d-validation"]
     assert ids(start=day(40, 0), end=day(60, 0)) == ["d-validation-typing", "d-support-hours"]
     assert ids(initiative="other") == []
-    assert len(ids(status="in_force")) == 5
+    assert len(ids(status="in_force")) == 6
 
 
 def test_a_revoked_decision_says_so_in_the_register(story, clock):
@@ -203,3 +205,25 @@ def test_a_scope_with_an_underscore_filters_as_a_path_on_both_backends(story):
                      scope=scope, title=decision, option="a", rationale="r",
                      decided_by=["kathi"], options=options)
     assert [d["id"] for d in story.read.decisions(scope="planning/go_live")] == ["d-regions"]
+
+
+def test_the_rhythm_kept_meetings_a_demo_a_criterion_met_and_an_expired_mandate(story):
+    state = story.read.state(K)
+    meeting = state["meetings"]["js-week-12"]
+    assert (meeting["kind"], meeting["held"], meeting["attended"]) == (
+        "joint-status", True, ["miriam", "jonas"])
+    assert meeting["attestation"]["status"] == "confirmed"
+    assert state["escalations"]["e-hotline-budget"]["meetings"] == ["js-week-12"]
+    demo = state["meetings"]["demo-ordering"]
+    assert [f["unit"] for f in demo["outcomes"][0]["feedback"]] == ["it", "operations"]
+    assert state["decisions"]["d-validation-typing"]["meetings"] == ["demo-ordering"]
+    assert state["cadences"]["joint-status"]["every_days"] == 7
+    criterion = state["criteria"]["customer-satisfaction"]
+    assert criterion["state"] == "met"
+    assert criterion["evaluations"] == [
+        {"date": day(72, 12).isoformat(), "state": "met", "value": 4.2}]
+    mandate = state["mandates"]["m-survey-incentives"]
+    assert mandate["expired"] and mandate["budget"] == {"amount": 5000.0, "currency": "EUR"}
+    assert state["decisions"]["d-survey-voucher"]["amount"] == 3000.0
+    while_valid = story.read.state(K, as_of=day(80, 12))["mandates"]["m-survey-incentives"]
+    assert not while_valid["expired"]

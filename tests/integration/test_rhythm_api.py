@@ -215,3 +215,173 @@ def test_the_initiative_page_shows_a_criterion_state_and_draws_its_target_line(
     assert page.status_code == 200
     assert "erreicht" in page.text and "Verantwortliche" in page.text
     assert 'class="target"' in page.text
+
+
+def test_a_meeting_is_an_invitation_until_it_starts_then_its_minutes_come_from_the_log(
+        http: TestClient, tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    jonas, miriam = as_(http, "jonas"), as_(http, "miriam")
+    ahead = http.post(P + "/meetings", headers=jonas, json={
+        "id": "js-next", "kind": "joint-status", "title": "Weekly joint status",
+        "starts_at": days_ago(-2), "moderator": "jonas", "invited": ["miriam"]})
+    assert ahead.status_code == 201, ahead.text
+    early = http.post(P + "/meetings/js-next/attendance", headers=jonas,
+                      json={"attended": ["jonas", "miriam"]})
+    assert early.status_code == 422 and early.json()["rule"] == "meeting-started"
+
+    http.post(P + "/meetings", headers=jonas, json={
+        "id": "demo-1", "kind": "demo", "title": "Demo of the ordering process",
+        "starts_at": days_ago(3), "moderator": "jonas", "invited": ["miriam", "kathi"],
+        "agenda": ["Ordering in the pilot region", "Back office without special roles"],
+        "effective_at": days_ago(10)})
+    held = http.post(P + "/meetings/demo-1/attendance", headers=jonas,
+                     json={"attended": ["jonas", "miriam"], "effective_at": days_ago(3)})
+    assert held.status_code == 201, held.text
+    assert held.json()["attestation"]["pending"] == ["miriam"]
+    http.post(P + "/decisions", json={
+        "id": "d-three", "scope": "technology", "title": "Three data patterns", "option": "a",
+        "rationale": "Stable ordering", "decided_by": ["kathi"], "options": OPTIONS,
+        "effective_at": days_ago(3)})
+    unknown = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "s", "links": [{"kind": "decision", "id": "d-nowhere"}]})
+    assert unknown.status_code == 404 and unknown.json()["rule"] == "known-references"
+    bad_kind = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "s", "links": [{"kind": "rumour", "id": "x"}]})
+    assert bad_kind.status_code == 422 and "links" in bad_kind.json()["fields"]
+    outcome = http.post(P + "/meetings/demo-1/outcomes", headers=jonas, json={
+        "summary": "The ordering process runs stable in the pilot region",
+        "links": [{"kind": "decision", "id": "d-three"}],
+        "feedback": [{"unit": "ops", "feedback": "Back office needs no special roles"},
+                     {"unit": "it", "feedback": "No crashes in two weeks"}],
+        "effective_at": days_ago(3)})
+    assert outcome.status_code == 201, outcome.text
+    confirmed = http.post(f"/api/confirmations/{held.json()['position']}", headers=miriam,
+                          json={"answer": "confirm"})
+    assert confirmed.status_code == 201, confirmed.text
+
+    minutes = http.get(P + "/meetings/demo-1").json()
+    assert minutes["held"] and minutes["attended"] == ["jonas", "miriam"]
+    assert minutes["attestation"]["status"] == "confirmed"
+    assert minutes["outcomes"][0]["feedback"][0]["unit"] == "ops"
+    state = http.get(P).json()
+    assert state["decisions"]["d-three"]["meetings"] == ["demo-1"]
+    assert state["meetings"]["js-next"]["held"] is False
+
+    cadence = http.post(P + "/meeting-cadence", headers=jonas,
+                        json={"kind": "joint-status", "every_days": 7})
+    assert cadence.status_code == 201, cadence.text
+    assert http.post(P + "/meeting-cadence", headers=jonas,
+                     json={"kind": "joint-status", "every_days": -1}).status_code == 422
+
+    client = signed_in(create_app(tandem.settings, tandem), http.tokens["kathi"])  # type: ignore[attr-defined]
+    german = client.get("/initiatives/portal/meetings/demo-1", headers={"Accept-Language": "de"})
+    assert german.status_code == 200
+    assert "Rückmeldung je Einheit" in german.text and "Back office needs no special roles" in german.text
+    invitation = client.get("/initiatives/portal/meetings/js-next",
+                            headers={"Accept-Language": "en"})
+    assert "this is an invitation, not a record of attendance" in invitation.text
+    decision_page = client.get("/initiatives/portal/decisions/d-three",
+                               headers={"Accept-Language": "en"})
+    assert "in meeting Demo of the ordering process" in decision_page.text
+    listing = client.get("/initiatives/portal/meetings", headers={"Accept-Language": "en"})
+    assert "Weekly joint status" in listing.text and "Invitation" in listing.text
+    assert client.get("/initiatives/portal/meetings/nope").status_code == 404
+
+
+def test_the_forms_schedule_a_meeting_record_its_attendance_and_refuse_a_handoff(
+        tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    tokens = build_world(tandem)
+    app = create_app(tandem.settings, tandem)
+    jonas = signed_in(app, tokens["jonas"])
+
+    def submit(client: TestClient, form: str, **data: str) -> object:
+        page = client.get(f"/initiatives/portal/record/{form}")
+        assert page.status_code == 200, page.text
+        return client.post(f"/initiatives/portal/record/{form}", follow_redirects=False,
+                           data={"csrf": page.context["csrf"], **data})
+
+    scheduled = submit(jonas, "meeting", meeting="js-1", kind="joint-status",
+                       title="Weekly joint status", starts_at=days_ago(1), moderator="jonas",
+                       invited="miriam", agenda="Status\nDecisions", effective_at=days_ago(2))
+    assert scheduled.status_code == 303  # type: ignore[attr-defined]
+    assert scheduled.headers["location"].startswith(  # type: ignore[attr-defined]
+        "/initiatives/portal/meetings/js-1")
+    held = submit(jonas, "attendance", meeting="js-1", attended="jonas, miriam")
+    assert held.status_code == 303  # type: ignore[attr-defined]
+    early = submit(jonas, "meeting", meeting="js-2", kind="joint-status", title="Next week",
+                   starts_at=days_ago(-7), moderator="jonas")
+    assert early.status_code == 303  # type: ignore[attr-defined]
+    refused = submit(jonas, "attendance", meeting="js-2", attended="jonas")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert refused.context["rule"]["id"] == "meeting-started"  # type: ignore[attr-defined]
+    assert tandem.read.state("portal")["meetings"]["js-1"]["attended"] == ["jonas", "miriam"]
+
+    submit(jonas, "handoff", handoff="h1", item="Data model", from_person="jonas",
+           to_person="miriam", acceptance_criteria="Documented\nReviewed")
+    miriam = signed_in(app, tokens["miriam"])
+    answered = submit(miriam, "refuse-handoff", handoff="h1", reason="Not documented yet")
+    assert answered.status_code == 303  # type: ignore[attr-defined]
+    handoff = tandem.read.state("portal")["handoffs"]["h1"]
+    assert handoff["status"] == "refused"
+    assert handoff["acceptance_criteria"] == ["Documented", "Reviewed"]
+    page = miriam.get("/initiatives/portal", headers={"Accept-Language": "de"})
+    assert "Übergaben" in page.text and "abgelehnt" in page.text and "Not documented yet" in page.text
+    german = miriam.get("/initiatives/portal/record/attendance", headers={"Accept-Language": "de"})
+    refused_de = miriam.post("/initiatives/portal/record/attendance", headers={
+        "Accept-Language": "de"}, data={"csrf": german.context["csrf"], "meeting": "js-2",
+                                        "attended": "miriam"})
+    assert refused_de.status_code == 422
+    assert "Eine künftige Sitzung ist eine Einladung" in refused_de.text
+
+
+def test_tandem_rhythm_lists_what_asks_for_attention(
+        tandem: Tandem, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from web.cli import main
+
+    build_world(tandem)
+    record = tandem.record
+    record(tandem.app.set_meeting_cadence, actor="kathi", initiative="portal",
+           kind="joint-status", every_days=7, effective_at=days_ago(20))
+    record(tandem.app.grant_mandate, actor="kathi", initiative="portal", mandate="m-soon",
+           person="jonas", scope="technology", valid_until=days_ago(-3))
+    record(tandem.app.define_criterion, actor="kathi", initiative="portal", criterion="feedback",
+           description="Feedback", target="4", comparison=">=", target_value=4,
+           evaluation_dates=[days_ago(-2)])
+    record(tandem.app.start_handoff, actor="jonas", initiative="portal", handoff="h1",
+           item="Data model", from_person="jonas", to_person="miriam")
+    tandem.catch_up()
+    assert main(["--db", database_url, "rhythm", "--json"]) == 0
+    items = {(i["kind"], i["id"]) for i in json.loads(capsys.readouterr().out)}
+    assert items == {("cadence-missed", "joint-status"), ("mandate-expiring", "m-soon"),
+                     ("evaluation-due", "feedback"), ("handoff-waiting", "h1")}
+    assert main(["--db", database_url, "rhythm", "--within", "1"]) == 0
+    text = capsys.readouterr()
+    assert "mandate-expiring" not in text.out and "handoff-waiting" in text.out
+
+
+def test_an_escalation_linked_from_a_meeting_says_so_on_the_initiative_page(
+        tandem: Tandem) -> None:
+    from tests.support.world import signed_in
+    from web.app import create_app
+
+    tokens = build_world(tandem)
+    record = tandem.record
+    record(tandem.app.raise_escalation, actor="jonas", initiative="portal", escalation="e1",
+           topic="Go-live date", options=OPTIONS, raised_by="jonas", due_at=days_ago(-7),
+           effective_at=days_ago(3))
+    record(tandem.app.schedule_meeting, actor="jonas", initiative="portal", meeting="js-1",
+           kind="joint-status", title="Weekly joint status", starts_at=days_ago(2),
+           moderator="jonas", effective_at=days_ago(3))
+    record(tandem.app.record_meeting_outcome, actor="jonas", initiative="portal",
+           meeting="js-1", summary="Escalated", links=[{"kind": "escalation", "id": "e1"}])
+    tandem.catch_up()
+    client = signed_in(create_app(tandem.settings, tandem), tokens["kathi"])
+    page = client.get("/initiatives/portal", headers={"Accept-Language": "de"})
+    assert "in der Sitzung Weekly joint status" in page.text

@@ -350,3 +350,42 @@ def test_confirmations_are_timed_and_disputes_are_found(tmp_path):
     disputed = run(tmp_path, scenario("every initiative", "no entry was disputed"), log, now=25)
     assert messages(disputed) == [f"miriam disputes entry #{never['position']}: "
                                   "Not what we said"]
+
+
+def meeting(log: Log, key: str, at: float, attended: list[str], kind: str = "joint-status",
+            confirmed: bool = True) -> None:
+    log.add("MeetingScheduled", at - 1, meeting=key, kind=kind, title=key,
+            starts_at=day(at).isoformat(), moderator="jonas", invited=["miriam"], agenda=[])
+    entry = log.add("MeetingHeld", at, actor="jonas", meeting=key, attended=attended, notes="")
+    log.claim(entry, attended, confirmed)
+
+
+def test_joint_status_meetings_with_both_partners_at_least_every_n_days(tmp_path):
+    log = Log()
+    log.tandem(1)
+    meeting(log, "js-1", 6, ["jonas", "miriam"])
+    meeting(log, "js-2", 13, ["jonas"])  # miriam missing: does not count
+    meeting(log, "st-1", 14, ["jonas", "miriam"], kind="steering")  # not a joint status
+    meeting(log, "js-3", 17, ["jonas", "miriam"], confirmed=False)  # miriam never confirmed
+    meeting(log, "js-4", 20, ["jonas", "miriam"])
+    text = scenario("the initiative p", "a joint status meeting was held at least every 7 days "
+                    "with both partners attending")
+    assert messages(run(tmp_path, text, log, now=24)) == [
+        "No joint status meeting with both partners for 14.0 days, from 2026-01-11 to "
+        "2026-01-25 (at most 7)."]
+    assert messages(run(tmp_path, text, log, now=30))[-1].endswith("(none since)")
+
+
+def test_measurable_criteria_met_at_each_evaluation_date(tmp_path):
+    log = Log()
+    log.add("CriterionDefined", 1, criterion="feedback", description="Feedback", target="4",
+            comparison=">=", target_value=4.0, target_unit="points", owners=[],
+            data_source="", evaluation_dates=[day(10).isoformat(), day(20).isoformat(),
+                                              day(40).isoformat()])
+    log.add("CriterionDefined", 1, criterion="free", description="Free text", target="good")
+    log.add("MeasurementRecorded", 8, criterion="feedback", value=4.5, note="")
+    log.add("MeasurementRecorded", 15, criterion="feedback", value=3.0, note="")
+    text = scenario("the initiative p", "every measurable criterion was met at each evaluation "
+                    "date")
+    assert messages(run(tmp_path, text, log, now=30)) == [
+        "Criterion feedback missed its target (>= 4 points) on 2026-01-25: 3."]

@@ -6,6 +6,8 @@ with plain values, and answers JSON; every failure leaves as `{error, detail, ru
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import FastAPI
 
 from web.api import (
@@ -19,6 +21,7 @@ from web.api import (
     health,
     initiatives,
     kept,
+    meetings,
     members,
     notices,
     portfolio,
@@ -26,8 +29,9 @@ from web.api import (
     search,
 )
 
-ROUTERS = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
+ROUTERS: tuple[ModuleType, ...] = (directory, initiatives, goal, responsibilities, decisions, escalations, handoffs,
            members, audit, health, search, portfolio)
+ROUTERS += (meetings,)
 
 
 def install(app: FastAPI) -> None:

@@ -252,3 +252,44 @@ def measurable(body: Measurable) -> dict[str, Any]:
     return {"comparison": body.comparison, "target_value": body.target_value,
             "target_unit": body.target_unit, "owners": body.owners,
             "data_source": body.data_source, "evaluation_dates": body.evaluation_dates}
+
+
+class NewMeeting(Body):
+    id: str
+    kind: str = Field(description="joint-status, steering, demo, review, or your own")
+    title: str
+    starts_at: str
+    moderator: str
+    invited: Items = []
+    agenda: Items = []
+    effective_at: Moment = None
+
+
+class Attendance(Body):
+    attended: Items
+    notes: str = ""
+    effective_at: Moment = None
+
+
+class Link(Body):
+    kind: str = Field(description="status (id: its log position), proposal, decision, "
+                                  "escalation or handoff")
+    id: str
+
+
+class Feedback(Body):
+    unit: str
+    feedback: str
+
+
+class MeetingOutcome(Body):
+    summary: str
+    links: Annotated[list[Link], Field(max_length=MAX_ITEMS)] = []
+    feedback: Annotated[list[Feedback], Field(max_length=MAX_ITEMS)] = []
+    effective_at: Moment = None
+
+
+class Cadence(Body):
+    kind: str
+    every_days: int = Field(ge=0, le=366)
+    effective_at: Moment = None

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from types import ModuleType
 
 from domain.errors import DomainError
 from projections.db import StorageError
-from web.cli import admin, audit, demo, escalations, imports, log, notices, rules, serve, witness
+from web.cli import (
+    admin,
+    audit,
+    demo,
+    escalations,
+    imports,
+    log,
+    notices,
+    rhythm,
+    rules,
+    serve,
+    witness,
+)
 from web.cli.console import err
 from web.errors import EXIT_REFUSED, EXIT_UNUSABLE
 from web.settings import SettingsError
 from web.system import NotInitialised
 
-GROUPS = (admin, demo, log, escalations, serve, audit, witness, rules, imports, notices)
+GROUPS: tuple[ModuleType, ...] = (admin, demo, log, escalations, serve, audit, witness, rules, imports, notices)
+GROUPS += (rhythm,)
 
 
 def build_parser() -> argparse.ArgumentParser:

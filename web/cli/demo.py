@@ -556,6 +556,126 @@ def _late_decision(s: Story, app: TandemApplication) -> None:
     )
 
 
+def _rhythm(s: Story, app: TandemApplication) -> None:
+    """Week 12: the rhythm kept: a weekly joint status meeting, a demo with feedback from each
+    unit, a criterion evaluated as met, and a survey budget mandate that has since expired."""
+    s.at(78, 8)
+    s.rec(app.set_meeting_cadence, actor="kathi", initiative=K, kind="joint-status",
+          every_days=7)
+    s.rec(
+        app.revise_criterion,
+        actor="kathi",
+        initiative=K,
+        criterion="customer-satisfaction",
+        description="Customer feedback after four weeks at least 'satisfied'",
+        target="at least 4 of 5",
+        reason="Made measurable: evaluated four weeks after the pilot went live",
+        comparison=">=",
+        target_value=4,
+        target_unit="points of 5",
+        owners=["jonas", "miriam"],
+        data_source="Customer survey in the portal, run by Operations",
+        evaluation_dates=[s.day(72, 12)],
+    )
+    s.rec(
+        app.grant_mandate,
+        actor="kathi",
+        initiative=K,
+        mandate="m-survey-incentives",
+        person="miriam",
+        scope="operations/survey",
+        limits="Incentives for the second customer survey",
+        valid_until=s.day(81, 18),
+        budget_amount=5000,
+        budget_currency="EUR",
+    )
+    s.rec(
+        app.schedule_meeting,
+        actor="miriam",
+        initiative=K,
+        meeting="js-week-12",
+        kind="joint-status",
+        title="Weekly joint status, week 12",
+        starts_at=s.day(78, 10),
+        moderator="miriam",
+        invited=["jonas", "kathi"],
+        agenda=["Rollout East and South", "Hotline budget", "Customer survey"],
+    )
+    s.rec(
+        app.schedule_meeting,
+        actor="jonas",
+        initiative=K,
+        meeting="demo-ordering",
+        kind="demo",
+        title="Demo: ordering in the pilot region",
+        starts_at=s.day(79, 14),
+        moderator="jonas",
+        invited=["miriam", "kathi", "thomas", "sabine"],
+        agenda=["Ordering with validation while typing", "Order support in the back office"],
+    )
+    s.at(78, 11)
+    s.claim(
+        {"jonas": 2},
+        app.hold_meeting,
+        actor="miriam",
+        initiative=K,
+        meeting="js-week-12",
+        attended=["miriam", "jonas"],
+        notes="Kathi sent her apologies; the hotline decision is hers.",
+    )
+    s.rec(
+        app.record_meeting_outcome,
+        actor="miriam",
+        initiative=K,
+        meeting="js-week-12",
+        summary="Rollout on track; the hotline budget waits for Kathi's answer",
+        links=[{"kind": "escalation", "id": "e-hotline-budget"}],
+    )
+    s.at(79, 16)
+    s.claim(
+        {"miriam": 1, "thomas": 2},
+        app.hold_meeting,
+        actor="jonas",
+        initiative=K,
+        meeting="demo-ordering",
+        attended=["jonas", "miriam", "thomas"],
+    )
+    s.rec(
+        app.record_meeting_outcome,
+        actor="jonas",
+        initiative=K,
+        meeting="demo-ordering",
+        summary="Ordering runs stable in the pilot region; the back office needs no special "
+        "roles",
+        links=[{"kind": "decision", "id": "d-validation-typing"}],
+        feedback=[
+            {"unit": "it", "feedback": "No crashes since validation while typing"},
+            {"unit": "operations", "feedback": "Support handles order questions without "
+             "extra staff; the hotline script needs one more FAQ"},
+        ],
+    )
+    s.at(80, 10)
+    s.rec(
+        app.take_decision,
+        actor="miriam",
+        initiative=K,
+        decision="d-survey-voucher",
+        scope="operations/survey",
+        title="Survey participants get a 5 EUR voucher",
+        option="voucher",
+        decided_by=["miriam"],
+        mandate="m-survey-incentives",
+        amount=3000,
+        currency="EUR",
+        options=[
+            {"key": "voucher", "title": "A 5 EUR voucher for up to 600 answers (3k EUR)"},
+            {"key": "none", "title": "No incentive"},
+        ],
+        rationale="The first survey had 120 answers; an incentive makes the four-week "
+        "evaluation rest on more than a few voices.",
+    )
+
+
 Chapter = Callable[["Story", TandemApplication], None]
 STORY: tuple[Chapter, ...] = (
     _opened,
@@ -566,6 +686,7 @@ STORY: tuple[Chapter, ...] = (
     _weekly_rhythm,
     _late_decision,
 )
+STORY += (_rhythm,)
 
 
 Answer = tuple[datetime, str, Recording[Any], str | None]  # when, who, the claim, dispute reason

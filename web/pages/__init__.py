@@ -9,6 +9,7 @@ from web.pages import (
     confirm,
     downloads,
     login,
+    meetings,
     portfolio,
     read,
     record,
@@ -22,5 +23,6 @@ from web.pages import (
 def install(app: FastAPI) -> None:
     """Register the pages and their plumbing on the app."""
     render.install(app)
-    for module in (login, read, record, rules, confirm, search, portfolio, downloads, registers):
+    for module in (login, read, record, rules, confirm, search, portfolio, downloads, registers,
+                   meetings):
         app.include_router(module.router)

@@ -92,6 +92,32 @@ def _matrix(iid: str, kwargs: dict[str, Any]) -> str:
     return _initiative(iid, kwargs) + (f"?as_of={when}" if when else "") + "#matrix"
 
 
+MANDATE_LIMITS = (
+    Field("valid_until", N_("Valid until"), "datetime", required=False,
+          help=N_("Leave empty for a mandate without an end.")),
+    Field("budget_amount", N_("Budget cap"), "number", required=False),
+    Field("budget_currency", N_("Currency"), required=False, help=N_("Three letters, e.g. EUR.")),
+)
+MEASURABLE = (
+    Field("comparison", N_("Measured value must be"), "select", required=False,
+          choices="comparisons", help=N_("Leave empty for a target in words only.")),
+    Field("target_value", N_("Target value"), "number", required=False),
+    Field("target_unit", N_("Unit of the value"), required=False),
+    Field("owners", N_("Owners"), "people", required=False, choices="members",
+          help=N_("One person from each unit, separated by commas.")),
+    Field("data_source", N_("Data source"), required=False),
+    Field("evaluation_dates", N_("Evaluation dates"), "lines", required=False,
+          help=N_("One date a line, e.g. 2026-03-01.")),
+)
+
+
+def measurable(s: Submission) -> dict[str, Any]:
+    return {"comparison": s.get("comparison"), "target_value": s.get("target_value"),
+            "target_unit": s.text("target_unit"), "owners": s.items("owners"),
+            "data_source": s.text("data_source"),
+            "evaluation_dates": s.items("evaluation_dates")}
+
+
 def _decision(iid: str, kwargs: dict[str, Any]) -> str:
     return f"{_initiative(iid, kwargs)}/decisions/{quote(kwargs['decision'], safe='')}"
 
@@ -113,8 +139,13 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         escalation=s.get("escalation"), options=s.get("options"), option=s.text("option"),
         rationale=s.text("rationale"), decided_by=s.items("decided_by"),
         mandate=s.get("mandate"), supersedes=s.get("supersedes"),
-        effective_at=s.get("effective_at")), (
+        effective_at=s.get("effective_at"), amount=s.get("amount"),
+        currency=s.get("currency")), (
         Field("choice", N_("What was decided"), "choice"),
+        Field("amount", N_("Amount committed"), "number", required=False, more=True,
+              help=N_("Checked against the mandate's budget cap.")),
+        Field("currency", N_("Currency"), required=False, more=True,
+              help=N_("Three letters, e.g. EUR.")),
         Field("rationale", N_("Rationale"), "textarea"),
         Field("decided_by", N_("Decided by"), "people", choices="members", me=True),
         Field("title", N_("Title"), required=False,
@@ -163,10 +194,11 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("criterion", N_("Define a success criterion"), lambda app, s: app.define_criterion(
         actor=s.actor, initiative=s.initiative, criterion=s.text("criterion"),
         description=s.text("description"), target=s.text("target"),
-        effective_at=s.get("effective_at")), (
+        effective_at=s.get("effective_at"), **measurable(s)), (
         Field("description", N_("Description"), "textarea"),
         Field("target", N_("Target")),
         key("criterion", N_("Criterion id"), "description", "criteria"),
+        *MEASURABLE,
         EFFECTIVE,
     ), _initiative, {"id": "criterion"}),
     Form("revise-criterion", N_("Revise a success criterion"), lambda app, s: app.revise_criterion(
@@ -224,12 +256,17 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("mandate", N_("Grant a mandate"), lambda app, s: app.grant_mandate(
         actor=s.actor, initiative=s.initiative, mandate=s.text("mandate"),
         person=s.text("person"), scope=s.text("scope"), limits=s.text("limits"),
-        effective_at=s.get("effective_at")), (
+        effective_at=s.get("effective_at"), valid_until=s.get("valid_until"),
+        budget_amount=s.get("budget_amount"), budget_currency=s.get("budget_currency"),
+        may_delegate=s.get("may_delegate") == "yes"), (
         Field("person", N_("Person"), "person", choices="members"),
         Field("scope", N_("Scope"), "scope", choices="scopes",
               help=N_("A path such as technology, or * for everything.")),
         Field("limits", N_("Limits"), "textarea", required=False),
         key("mandate", N_("Mandate id"), "person scope", "mandates"),
+        *MANDATE_LIMITS,
+        Field("may_delegate", N_("May delegate narrower mandates"), "select", required=False,
+              choices="yes_no"),
         EFFECTIVE,
     ), _initiative, {"id": "mandate"}),
     Form("revoke", N_("Revoke a decision"), lambda app, s: app.revoke_decision(
@@ -260,8 +297,11 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("handoff", N_("Start a handoff"), lambda app, s: app.start_handoff(
         actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
         item=s.text("item"), from_person=s.text("from_person"), to_person=s.text("to_person"),
-        effective_at=s.get("effective_at")), (
+        effective_at=s.get("effective_at"),
+        acceptance_criteria=s.items("acceptance_criteria")), (
         Field("item", N_("What is handed over"), "textarea"),
+        Field("acceptance_criteria", N_("Acceptance criteria"), "lines", required=False,
+              help=N_("One item a line.")),
         Field("from_person", N_("Handed over by"), "person", choices="members", me=True),
         Field("to_person", N_("Taken over by"), "person", choices="members"),
         key("handoff", N_("Handoff id"), "item", "handoffs"),
@@ -292,6 +332,87 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         EFFECTIVE,
     ), _members),
 ]}
+
+FORMS.update({f.kind: f for f in [
+    Form("delegate", N_("Delegate a narrower mandate"), lambda app, s: app.delegate_mandate(
+        actor=s.actor, initiative=s.initiative, mandate=s.text("mandate"),
+        delegated_from=s.text("delegated_from"), person=s.text("person"),
+        scope=s.text("scope"), limits=s.text("limits"), valid_until=s.get("valid_until"),
+        budget_amount=s.get("budget_amount"), budget_currency=s.get("budget_currency"),
+        effective_at=s.get("effective_at")), (
+        Field("delegated_from", N_("Your mandate"), "select", choices="mandates"),
+        Field("mandate", N_("Mandate id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("person", N_("Person"), "select", choices="people"),
+        Field("scope", N_("Scope"), help=N_("Inside the scope of your mandate.")),
+        Field("limits", N_("Limits"), "textarea", required=False),
+        *MANDATE_LIMITS,
+        EFFECTIVE,
+    ), _initiative, {"id": "mandate"}),
+    Form("refuse-handoff", N_("Refuse a handoff"), lambda app, s: app.refuse_handoff(
+        actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("handoff", N_("Handoff"), "select", choices="waiting_handoffs"),
+        Field("reason", N_("Reason"), "textarea"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline"),
+    Form("return-handoff", N_("Return a handoff"), lambda app, s: app.return_handoff(
+        actor=s.actor, initiative=s.initiative, handoff=s.text("handoff"),
+        reason=s.text("reason"), effective_at=s.get("effective_at")), (
+        Field("handoff", N_("Handoff"), "select", choices="accepted_handoffs"),
+        Field("reason", N_("Reason"), "textarea"),
+        EFFECTIVE,
+    ), lambda iid, kw: f"/initiatives/{quote(iid, safe='')}/timeline"),
+    Form("meeting", N_("Schedule a meeting"), lambda app, s: app.schedule_meeting(
+        actor=s.actor, initiative=s.initiative, meeting=s.text("meeting"), kind=s.text("kind"),
+        title=s.text("title"), starts_at=s.text("starts_at"), moderator=s.text("moderator"),
+        invited=s.items("invited"), agenda=s.items("agenda"),
+        effective_at=s.get("effective_at")), (
+        Field("meeting", N_("Meeting id"), help=N_("Lowercase letters, digits and dashes.")),
+        Field("kind", N_("Kind"), help=N_("joint-status, steering, demo, review, or your own.")),
+        Field("title", N_("Title")),
+        Field("starts_at", N_("Starts at"), "datetime"),
+        Field("moderator", N_("Moderated by"), "select", choices="people"),
+        Field("invited", N_("Invited"), "people", required=False, choices="members",
+              help=N_("Person ids, separated by commas.")),
+        Field("agenda", N_("Agenda"), "lines", required=False, help=N_("One item a line.")),
+        EFFECTIVE,
+    ), lambda iid, kw: _meeting(iid, kw), {"id": "meeting"}),
+    Form("attendance", N_("Record who attended"), lambda app, s: app.hold_meeting(
+        actor=s.actor, initiative=s.initiative, meeting=s.text("meeting"),
+        attended=s.items("attended"), notes=s.text("notes"),
+        effective_at=s.get("effective_at")), (
+        Field("meeting", N_("Meeting"), "select", choices="meetings"),
+        Field("attended", N_("Attended"), "people", choices="members",
+              help=N_("Person ids, separated by commas. Each confirms it under their own login.")),
+        Field("notes", N_("Notes"), "textarea", required=False),
+        EFFECTIVE,
+    ), lambda iid, kw: _meeting(iid, kw)),
+    Form("outcome", N_("Record a meeting's outcome"), lambda app, s: app.record_meeting_outcome(
+        actor=s.actor, initiative=s.initiative, meeting=s.text("meeting"),
+        summary=s.text("summary"), links=[_pair(line, "kind", "id") for line in s.items("links")],
+        feedback=[_pair(line, "unit", "feedback") for line in s.items("feedback")],
+        effective_at=s.get("effective_at")), (
+        Field("meeting", N_("Meeting"), "select", choices="meetings"),
+        Field("summary", N_("Summary"), "textarea"),
+        Field("links", N_("Entries it produced"), "lines", required=False,
+              help=N_("One a line: decision: id, proposal: id, escalation: id, handoff: id, "
+                      "or status: log position.")),
+        Field("feedback", N_("Demo feedback per unit"), "lines", required=False,
+              help=N_("One a line: unit: feedback.")),
+        EFFECTIVE,
+    ), lambda iid, kw: _meeting(iid, kw)),
+]})
+
+
+def _meeting(iid: str, kwargs: dict[str, Any]) -> str:
+    return f"/initiatives/{quote(iid, safe='')}/meetings/{quote(kwargs['meeting'], safe='')}"
+
+
+def _pair(line: str, first: str, second: str) -> dict[str, str]:
+    """`kind: id` as {kind, id} (a line without a colon leaves the first part empty)."""
+    head, colon, tail = line.partition(":")
+    return {first: head.strip() if colon else "", second: (tail if colon else head).strip()}
+
 
 # where a rule violation shows: the first of these fields the form has
 RULE_FIELDS: dict[str, tuple[str, ...]] = {

@@ -162,7 +162,12 @@ def decision(request: Request, iid: str, did: str) -> Response:
             state["escalations"].get(found["escalation"] or "") or {}).get("topic")
         return {"title": found["title"], "iid": iid, "initiative": state, "decision": found,
                 "basis": basis, "proposal": proposal, "question": question,
-                "chain": decision_chain(read, iid, found)}
+                "chain": decision_chain(read, iid, found),
+                "amount": state["decisions"].get(did, {}).get("amount"),
+                "currency": state["decisions"].get(did, {}).get("currency"),
+                "meetings": [state["meetings"][m] for m in
+                             state["decisions"].get(did, {}).get("meetings", [])
+                             if m in state["meetings"]]}
     return show(request, "decision.html", build)
 
 

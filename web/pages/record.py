@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from domain.criteria import COMPARISONS
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.rules import RULES
 from domain.values import ROLES
@@ -60,6 +61,15 @@ def choices(read: ReadModels, iid: str, actor: str) -> dict[str, list[tuple[str,
                      if m["by"] == "admission"],
         "scopes": sorted((s, s) for s in used | areas),
         "areas": sorted((a, a) for a in areas),
+        # meetings, handoffs answered, measurable criteria
+        "meetings": [(k, f"{m['title']} ({m['starts_at'][:10]})")
+                     for k, m in state["meetings"].items()],
+        "waiting_handoffs": [(k, h["item"]) for k, h in state["handoffs"].items()
+                             if h["status"] == "started"],
+        "accepted_handoffs": [(k, h["item"]) for k, h in state["handoffs"].items()
+                              if h["status"] == "accepted"],
+        "comparisons": [(c, c) for c in COMPARISONS],
+        "yes_no": [("yes", _("yes")), ("no", _("no"))],
     }
 
 

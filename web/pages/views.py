@@ -59,6 +59,10 @@ EVENT_LABELS.update({
     ev.MandateDelegated: N_("Mandate delegated"),
     ev.HandoffRefused: N_("Handoff refused"),
     ev.HandoffReturned: N_("Handoff returned"),
+    ev.MeetingScheduled: N_("Meeting scheduled"),
+    ev.MeetingHeld: N_("Meeting held"),
+    ev.MeetingOutcomeRecorded: N_("Meeting outcome recorded"),
+    ev.MeetingCadenceSet: N_("Meeting cadence set"),
 })
 # the types a timeline can be filtered by (an API token's issuance is not shown there)
 TIMELINE_TYPES = [cls.__name__ for cls in EVENT_LABELS
