@@ -174,6 +174,8 @@ _SUMMARIES.update({
         f"Cadence of {d.get('kind')} meetings: every {d.get('every_days')} days"
     ),
 })
+
+
 @dataclass(frozen=True)
 class Ref:
     """A value the reader shows its own way: a person or unit (by name), a RACI role,
@@ -323,6 +325,19 @@ _MESSAGES: dict[EventClass, M] = {
 
 # events added with imports, mandates with limits, handoff answers and notices
 _MESSAGES.update({
+    ev.MeetingScheduled: lambda d, a: (
+        "Meeting %(meeting)s (%(kind)s): %(title)s, moderated by %(moderator)s",
+        {"meeting": _s(d.get("meeting")), "kind": _s(d.get("kind")),
+         "title": _short(d.get("title"), 60), "moderator": _person(d.get("moderator"))}),
+    ev.MeetingHeld: lambda d, a: (
+        "Meeting %(meeting)s held, attended by %(people)s",
+        {"meeting": _s(d.get("meeting")), "people": _who(d.get("attended"))}),
+    ev.MeetingOutcomeRecorded: lambda d, a: (
+        "Outcome of meeting %(meeting)s: %(summary)s",
+        {"meeting": _s(d.get("meeting")), "summary": _short(d.get("summary"), 60)}),
+    ev.MeetingCadenceSet: lambda d, a: (
+        "Cadence of %(kind)s meetings: every %(days)s days",
+        {"kind": _s(d.get("kind")), "days": _s(d.get("every_days"))}),
     ev.RecordImported: lambda d, a: (
         "%(actor)s imported %(entries)s from %(source)s (%(format)s, SHA-256 %(sha)s…)",
         {"actor": _person(a), "entries": ", ".join(d.get("entries") or []),
