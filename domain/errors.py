@@ -88,7 +88,8 @@ class RuleViolation(DomainError):
         from domain.rules import RULES
 
         self.sentence = RULES[rule].sentence
-        super().__init__(Message((self.sentence, {}), (detail, params)), rule=rule)
+        parts = detail.parts if isinstance(detail, Message) else ((detail, params),)
+        super().__init__(Message((self.sentence, {}), *parts), rule=rule)
 
 
 class Forbidden(DomainError):

@@ -403,28 +403,36 @@ class Initiative(Aggregate, Membership):
     def _mandate_problem(
         self, key: str, scope: str, deciders: list[str] | None, moment: datetime,
         amount: tuple[float, str] | None,
-    ) -> tuple[str, str] | None:
+    ) -> tuple[str, Message] | None:
         """Why the mandate `key` is no basis for this decision (the rule and a detail), or
         None when it is. A delegated mandate holds only while the one it came from holds."""
         m = self.mandates[key]
         if (deciders is not None and m["person"] not in deciders) or m["start"] > moment \
                 or (m["end"] is not None and moment >= m["end"]) or not covers(m["scope"], scope):
-            return ("decision-basis", f"Mandate '{key}' ({m['person']}, scope {m['scope']}) does "
-                    f"not cover '{scope}' for these deciders at {moment:%Y-%m-%d %H:%M}.")
+            return ("decision-basis", said(
+                "Mandate '%(key)s' (%(person)s, scope %(mandate_scope)s) does not cover "
+                "'%(scope)s' for these deciders at %(moment)s.", key=key,
+                person=Persons([m["person"]]), mandate_scope=m["scope"], scope=scope,
+                moment=f"{moment:%Y-%m-%d %H:%M} UTC"))
         until = m.get("valid_until")
         if until is not None and moment >= until:
-            return ("mandate-validity", f"Mandate '{key}' was valid until {until:%Y-%m-%d %H:%M}.")
+            return ("mandate-validity", said("Mandate '%(key)s' was valid until %(moment)s.",
+                                             key=key, moment=f"{until:%Y-%m-%d %H:%M} UTC"))
         budget = m.get("budget")
         if budget is not None and amount is not None:
             cap, currency = budget
             if amount[1] != currency or amount[0] > cap:
-                return ("mandate-budget", f"Mandate '{key}' caps at {cap:,.2f} {currency}; the "
-                        f"decision commits {amount[0]:,.2f} {amount[1]}.")
+                return ("mandate-budget", said(
+                    "Mandate '%(key)s' caps at %(cap)s %(currency)s; the decision commits "
+                    "%(amount)s %(amount_currency)s.", key=key, cap=f"{cap:,.2f}",
+                    currency=currency, amount=f"{amount[0]:,.2f}", amount_currency=amount[1]))
         parent = m.get("parent")
         if parent:
             problem = self._mandate_problem(parent, scope, None, moment, amount)
             if problem is not None:
-                return (problem[0], f"Mandate '{key}' was delegated from '{parent}': {problem[1]}")
+                return (problem[0], Message(
+                    ("Mandate '%(key)s' was delegated from '%(parent)s':",
+                     {"key": key, "parent": parent}), *problem[1].parts))
         return None
 
     def _chain(self, key: str) -> str:
