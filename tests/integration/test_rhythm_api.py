@@ -279,6 +279,9 @@ def test_a_meeting_is_an_invitation_until_it_starts_then_its_minutes_come_from_t
     german = client.get("/initiatives/portal/meetings/demo-1", headers={"Accept-Language": "de"})
     assert german.status_code == 200
     assert "Rückmeldung je Einheit" in german.text and "Back office needs no special roles" in german.text
+    jonas_name = tandem.read.person("jonas")["name"]
+    assert f"erfasst von {jonas_name}" in german.text  # people by name, linked entries by title
+    assert ">d-three<" not in german.text
     invitation = client.get("/initiatives/portal/meetings/js-next",
                             headers={"Accept-Language": "en"})
     assert "this is an invitation, not a record of attendance" in invitation.text

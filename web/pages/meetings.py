@@ -33,6 +33,17 @@ def kind_label(kind: str) -> str:
     return _(KINDS[kind]) if kind in KINDS else kind
 
 
+NAMES = {"decision": ("decisions", "title"), "proposal": ("proposals", "question"),
+         "escalation": ("escalations", "topic"), "handoff": ("handoffs", "item")}
+
+
+def link_name(state: dict[str, Any], link: dict[str, str]) -> str:
+    """What a linked entry is called (its title, question, topic or item), else its id."""
+    collection, field = NAMES.get(link["kind"], ("", ""))
+    entry = state.get(collection, {}).get(link["id"]) if collection else None
+    return str(entry.get(field) or link["id"]) if entry else str(link["id"])
+
+
 def link_of(iid: str, link: dict[str, str]) -> str:
     """Where a meeting's outcome link leads (the entry's page, or the initiative's)."""
     base = f"/initiatives/{iid}"
@@ -68,7 +79,8 @@ def minutes(request: Request, iid: str, mid: str) -> Response:
             raise NotFound("There is no meeting '%(key)s' in initiative '%(initiative)s'.", key=mid,
                            initiative=iid)
         outcomes = [{**o, "links": [{**link, "href": link_of(iid, link),
-                                     "label": link_label(link["kind"])} for link in o["links"]]}
+                                     "label": link_label(link["kind"]),
+                                     "name": link_name(state, link)} for link in o["links"]]}
                     for o in meeting["outcomes"]]
         return {"title": _("Minutes: %(title)s") % {"title": meeting["title"]}, "iid": iid,
                 "initiative": state, "meeting": {**meeting, "kind_label": kind_label(
