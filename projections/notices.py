@@ -73,8 +73,10 @@ class Notice:
 class Horizon:
     """How far ahead and back the outbox looks."""
 
-    due_soon: timedelta = timedelta(days=2)  # an escalation due within this is announced
-    lookback: timedelta = timedelta(days=7)  # decisions recorded within this reach the Informed
+    # an escalation due, a criterion evaluated or a mandate ending within this is announced
+    due_soon: timedelta = timedelta(days=2)
+    # decisions recorded within this reach the Informed; handoffs answered, their giver
+    lookback: timedelta = timedelta(days=7)
     stale_status: timedelta = timedelta(days=STALE_STATUS_DAYS)
 
 
