@@ -25,7 +25,8 @@ RHYTHM = ["meeting-cadence-missed", "criterion-evaluation-due", "mandate-expirin
 def now(tandem: Tandem) -> datetime:
     """The tandem jonas and miriam lead portal (sponsor kathi): steering meetings are due every
     7 days since 20 days ago and none was held; the criterion `feedback` (owners jonas and olaf, one per unit) and
-    `uptime` (no owner) are evaluated tomorrow; jonas's mandate from kathi ends tomorrow, another
+    `uptime` (no owner) are evaluated tomorrow; jonas's mandate from kathi ends tomorrow (and with it the
+    part he delegated to miriam), another
     in ten days; miriam refused one handoff of jonas's and returned another."""
     now = datetime.now(timezone.utc)
     r, app = tandem.record, tandem.app
@@ -50,7 +51,9 @@ def now(tandem: Tandem) -> datetime:
     r(app.define_criterion, actor="kathi", initiative="portal", criterion="calls",
       description="Calls answered", target="most")  # not measurable: never evaluated
     r(app.grant_mandate, actor="kathi", initiative="portal", mandate="m-soon", person="jonas",
-      scope="technology", valid_until=tomorrow)
+      scope="technology", valid_until=tomorrow, may_delegate=True)
+    r(app.delegate_mandate, actor="jonas", initiative="portal", mandate="m-sub",
+      delegated_from="m-soon", person="miriam", scope="technology/ordering")  # ends with it
     r(app.grant_mandate, actor="kathi", initiative="portal", mandate="m-later", person="miriam",
       scope="operations", valid_until=(now + timedelta(days=10)).isoformat())
     r(app.start_handoff, actor="jonas", initiative="portal", handoff="h-data",
@@ -78,7 +81,8 @@ def test_each_rhythm_kind_reaches_the_right_people(tandem, now):
     assert evaluations == {("feedback", "jonas"), ("feedback", "olaf"), ("uptime", "jonas"),
                            ("uptime", "miriam")}
     expiring = {(n.params["mandate"], n.addressee) for n in due if n.kind == "mandate-expiring"}
-    assert expiring == {("m-soon", "jonas"), ("m-soon", "kathi")}  # the holder and the grantor
+    assert expiring == {("m-soon", "jonas"), ("m-soon", "kathi"),  # the holder and the grantor
+                        ("m-sub", "miriam"), ("m-sub", "jonas")}  # delegated by jonas
     assert told(due, "handoff-refused") == {"jonas"}
     assert told(due, "handoff-returned") == {"jonas"}
     refused = next(n for n in due if n.kind == "handoff-refused")
@@ -140,7 +144,7 @@ def test_a_pass_tells_each_rhythm_notice_once_by_webhook_and_email(tandem, now):
     assert first.errors == [] and again.sent == 0
     kinds = sorted(p["kind"] for p in receiver.accepted)
     assert kinds == sorted(["meeting-cadence-missed"] * 2 + ["criterion-evaluation-due"] * 4
-                           + ["mandate-expiring"] * 2 + ["handoff-refused", "handoff-returned"])
+                           + ["mandate-expiring"] * 4 + ["handoff-refused", "handoff-returned"])
     assert len({p["id"] for p in receiver.accepted}) == len(kinds)
     assert all(r["verified"] for r in receiver.requests)
     refused = next(p for p in receiver.accepted if p["kind"] == "handoff-refused")
