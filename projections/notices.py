@@ -23,7 +23,7 @@ from domain.notices import Delivery, Recipient
 from projections.db import Connection, Database, Row
 from projections.envelope import Envelope, db_time, iso
 from projections.projection import Projection, handles
-from projections.state import STALE_STATUS_DAYS
+from projections.state import STALE_STATUS_DAYS, fold
 
 CONFIRMATION_REQUESTED = "confirmation-requested"
 ESCALATION_DUE_SOON = "escalation-due-soon"
@@ -32,6 +32,11 @@ ESCALATION_FORWARDED = "escalation-forwarded"
 STATUS_MISSED = "status-missed"
 HANDOFF_WAITING = "handoff-waiting"
 DECISION_INFORMED = "decision-informed"
+MEETING_CADENCE_MISSED = "meeting-cadence-missed"
+CRITERION_EVALUATION_DUE = "criterion-evaluation-due"
+MANDATE_EXPIRING = "mandate-expiring"
+HANDOFF_REFUSED = "handoff-refused"
+HANDOFF_RETURNED = "handoff-returned"
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,10 @@ class Notice:
 class Horizon:
     """How far ahead and back the outbox looks."""
 
-    due_soon: timedelta = timedelta(days=2)  # an escalation due within this is announced
-    lookback: timedelta = timedelta(days=7)  # decisions recorded within this reach the Informed
+    # an escalation due, a criterion evaluated or a mandate ending within this is announced
+    due_soon: timedelta = timedelta(days=2)
+    # decisions recorded within this reach the Informed; handoffs answered, their giver
+    lookback: timedelta = timedelta(days=7)
     stale_status: timedelta = timedelta(days=STALE_STATUS_DAYS)
 
 
@@ -165,6 +172,8 @@ def handoffs(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Noti
             started[key] = {**row, "data": data}
         else:
             started.pop(key, None)
+    for key in _answered(conn):  # refused or returned: it no longer waits
+        started.pop(key, None)
     for (iid, handoff), row in started.items():
         d = row["data"]
         yield Notice(HANDOFF_WAITING, iid, int(row["position"]), d["to_person"], "once",
@@ -241,9 +250,153 @@ def _tandem(rows: list[Row]) -> list[str]:
     return tandem
 
 
-KINDS: tuple[Kind, ...] = (confirmations, escalations, handoffs, informed, status_missed)
+# -- the rhythm: meeting cadences, criteria evaluations, mandates ending, handoffs answered --
+
+RHYTHM_TYPES = tuple(t.__name__ for t in (
+    ev.MeetingScheduled, ev.MeetingHeld, ev.MeetingCadenceSet, ev.CriterionDefined,
+    ev.CriterionRevised, ev.CriterionRetired, ev.MeasurementRecorded, ev.MandateGranted,
+    ev.MandateDelegated, ev.MandateRevoked))
+SELECT_RHYTHM = (
+    "SELECT t.position, t.initiative, t.type, t.actor, t.effective_at, t.recorded_at, "
+    "t.summary, t.data, t.version FROM tandem_timeline t "
+    "JOIN tandem_initiatives i ON i.initiative = t.initiative "
+    "WHERE i.status = 'open' AND t.type IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "AND t.effective_at <= ? ORDER BY t.initiative, t.effective_at, t.position"
+)
+SELECT_SPONSOR = "SELECT sponsor FROM tandem_initiatives WHERE initiative = ?"
+SELECT_HANDOFF_ANSWERS = (
+    "SELECT t.position, t.initiative, t.type, t.data, t.recorded_at FROM tandem_timeline t "
+    "JOIN tandem_initiatives i ON i.initiative = t.initiative "
+    "WHERE i.status = 'open' AND t.type IN (?, ?, ?) ORDER BY t.position"
+)
+ANSWER_KINDS = {ev.HandoffRefused.__name__: HANDOFF_REFUSED,
+                ev.HandoffReturned.__name__: HANDOFF_RETURNED}
+
+
+def _rhythm(conn: Connection, now: datetime) -> Iterable[tuple[str, dict[str, Any],
+                                                               dict[str, int]]]:
+    """Each open initiative's meetings, cadences, criteria and mandates as they stand `now`
+    (the state's fold over those events only), with the log position that defined each
+    criterion and mandate."""
+    rows = conn.all(SELECT_RHYTHM, (*RHYTHM_TYPES, db_time(now)))
+    grouped: dict[str, list[Envelope]] = {}
+    for row in rows:
+        grouped.setdefault(row["initiative"], []).append(Envelope.from_row(row))
+    for iid, envelopes in grouped.items():
+        defined = {str(e.data.get("criterion") or e.data.get("mandate")): e.position
+                   for e in envelopes if e.kind in (ev.CriterionDefined, ev.MandateGranted,
+                                                    ev.MandateDelegated)}
+        yield iid, fold(envelopes, now), defined
+
+
+def _tandem_or_sponsor(conn: Connection, iid: str, now: datetime) -> list[str]:
+    tandem = _tandem(conn.all(SELECT_RESPONSIBILITIES, (iid, db_time(now))))
+    if tandem:
+        return tandem
+    return [_sponsor(conn, iid)]
+
+
+def _sponsor(conn: Connection, iid: str) -> str:
+    row = conn.one(SELECT_SPONSOR, (iid,))
+    return str(row["sponsor"]) if row else ""
+
+
+def meeting_cadence(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Notice]:
+    """A kind of meeting not held within its cadence: to the tandem (or, without one, the
+    sponsor), once per missed stretch (the period is the last such meeting, or the cadence's
+    start when none was held since)."""
+    for iid, state, _ in _rhythm(conn, now):
+        for kind, cadence in sorted(state["cadences"].items()):
+            if not cadence["missed"]:
+                continue
+            last = cadence["last"] or cadence["since"]
+            due = datetime.fromisoformat(last) + timedelta(days=cadence["every_days"])
+            for person in _tandem_or_sponsor(conn, iid, now):
+                yield Notice(MEETING_CADENCE_MISSED, iid, None, person,
+                             f"{kind}-since-{last[:19]}", f"/initiatives/{_q(iid)}",
+                             {"meeting_kind": kind, "days": cadence["every_days"],
+                              "last_held_at": cadence["last"] or ""}, iso(due))
+
+
+def criterion_evaluations(conn: Connection, now: datetime,
+                          horizon: Horizon) -> Iterable[Notice]:
+    """An evaluation date of an active criterion within the due-soon window, still pending: to
+    the criterion's owners (without owners: the tandem, else the sponsor), once per date."""
+    for iid, state, defined in _rhythm(conn, now):
+        for key, criterion in sorted(state["criteria"].items()):
+            if criterion["status"] != "active" or not criterion.get("comparison"):
+                continue
+            for evaluation in criterion.get("evaluations") or []:
+                date = datetime.fromisoformat(evaluation["date"])
+                if evaluation["state"] != "pending" or not now < date <= now + horizon.due_soon:
+                    continue
+                people = criterion["owners"] or _tandem_or_sponsor(conn, iid, now)
+                for person in dict.fromkeys(people):
+                    yield Notice(CRITERION_EVALUATION_DUE, iid, defined.get(key), person,
+                                 f"evaluation-{evaluation['date'][:19]}",
+                                 f"/initiatives/{_q(iid)}",
+                                 {"criterion": key, "description": criterion["description"],
+                                  "target": criterion["target"],
+                                  "evaluation_at": evaluation["date"]},
+                                 iso(date - horizon.due_soon))
+
+
+def mandates_expiring(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Notice]:
+    """An active mandate whose validity ends within the due-soon window: to its holder and to
+    who granted it (or, when unknown, the sponsor), once per mandate and validity."""
+    for iid, state, defined in _rhythm(conn, now):
+        for key, mandate in sorted(state["mandates"].items()):
+            until = mandate.get("valid_until")
+            if mandate["status"] != "active" or not until:
+                continue
+            end = datetime.fromisoformat(until)
+            if not now < end <= now + horizon.due_soon:
+                continue
+            grantor = mandate.get("granted_by") or _sponsor(conn, iid)
+            for person in dict.fromkeys((mandate["person"], grantor)):
+                yield Notice(MANDATE_EXPIRING, iid, defined.get(key), person,
+                             f"until-{until[:19]}", f"/initiatives/{_q(iid)}",
+                             {"mandate": key, "holder": mandate["person"],
+                              "scope": mandate["scope"], "granted_by": grantor,
+                              "valid_until": until}, iso(end - horizon.due_soon))
+
+
+def _answered(conn: Connection) -> list[tuple[str, str]]:
+    return [(r["initiative"], json.loads(r["data"])["handoff"])
+            for r in conn.all(SELECT_HANDOFF_ANSWERS, (ev.HandoffRefused.__name__,
+                                                       ev.HandoffReturned.__name__,
+                                                       ev.HandoffRefused.__name__))]
+
+
+def handoff_answers(conn: Connection, now: datetime, horizon: Horizon) -> Iterable[Notice]:
+    """A handoff refused or returned within the lookback: to who gave it, once per answer."""
+    started: dict[tuple[str, str], dict[str, Any]] = {}
+    since = db_time(now - horizon.lookback)
+    for row in conn.all(SELECT_HANDOFF_ANSWERS, (ev.HandoffStarted.__name__,
+                                                 ev.HandoffRefused.__name__,
+                                                 ev.HandoffReturned.__name__)):
+        data = json.loads(row["data"])
+        key = (row["initiative"], data["handoff"])
+        if row["type"] == ev.HandoffStarted.__name__:
+            started[key] = data
+            continue
+        given = started.get(key)
+        if given is None or row["recorded_at"] < since:
+            continue
+        yield Notice(ANSWER_KINDS[row["type"]], row["initiative"], int(row["position"]),
+                     given["from_person"], "once", f"/initiatives/{_q(row['initiative'])}",
+                     {"handoff": data["handoff"], "item": given["item"],
+                      "to_person": given["to_person"], "reason": data["reason"]},
+                     row["recorded_at"])
+
+
+KINDS: tuple[Kind, ...] = (confirmations, escalations, handoffs, informed, status_missed,
+                           meeting_cadence, criterion_evaluations, mandates_expiring,
+                           handoff_answers)
 KIND_NAMES = (CONFIRMATION_REQUESTED, ESCALATION_DUE_SOON, ESCALATION_OVERDUE,
-              ESCALATION_FORWARDED, STATUS_MISSED, HANDOFF_WAITING, DECISION_INFORMED)
+              ESCALATION_FORWARDED, STATUS_MISSED, HANDOFF_WAITING, DECISION_INFORMED,
+              MEETING_CADENCE_MISSED, CRITERION_EVALUATION_DUE, MANDATE_EXPIRING,
+              HANDOFF_REFUSED, HANDOFF_RETURNED)
 
 
 def outbox(db: Database, now: datetime, horizon: Horizon = Horizon(),

@@ -11,7 +11,11 @@ PARAMS = {"recorder": "jonas", "entry": "DecisionTaken", "escalation": "e-1", "t
           "due_at": "2026-11-18T09:00:00+00:00", "level": 2, "addressed_to": "petra",
           "reason": "overdue", "last_status_at": "", "days": 14, "handoff": "h-1",
           "item": "Data model", "from_person": "jonas", "decision": "d-1", "title": "Pilot",
-          "scope": "technology/ordering"}
+          "scope": "technology/ordering", "meeting_kind": "steering", "last_held_at": "",
+          "criterion": "c-1", "description": "Calls answered", "target": "90 %",
+          "evaluation_at": "2026-11-20T00:00:00+00:00", "mandate": "m-1", "holder": "jonas",
+          "granted_by": "kathi", "valid_until": "2026-11-21T00:00:00+00:00",
+          "to_person": "miriam"}
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)

@@ -19,6 +19,11 @@ SUBJECTS: dict[str, str] = {
     n.STATUS_MISSED: N_("Joint status missing in %(initiative)s"),
     n.HANDOFF_WAITING: N_("Handoff waiting for you in %(initiative)s: %(item)s"),
     n.DECISION_INFORMED: N_("Decision in %(initiative)s: %(title)s"),
+    n.MEETING_CADENCE_MISSED: N_("Meeting missed in %(initiative)s: %(meeting_kind)s"),
+    n.CRITERION_EVALUATION_DUE: N_("Criterion to evaluate in %(initiative)s: %(description)s"),
+    n.MANDATE_EXPIRING: N_("Mandate ending in %(initiative)s: %(scope)s"),
+    n.HANDOFF_REFUSED: N_("Handoff refused in %(initiative)s: %(item)s"),
+    n.HANDOFF_RETURNED: N_("Handoff returned in %(initiative)s: %(item)s"),
 }
 BODIES: dict[str, str] = {
     n.CONFIRMATION_REQUESTED: N_(
@@ -42,6 +47,22 @@ BODIES: dict[str, str] = {
     n.DECISION_INFORMED: N_(
         "A decision was recorded in %(initiative)s, in scope %(scope)s, where you are "
         "Informed: \u201c%(title)s\u201d."),
+    n.MEETING_CADENCE_MISSED: N_(
+        "No %(meeting_kind)s meeting was held in %(initiative)s for more than %(days)s days, "
+        "though its cadence asks for one at least that often. Please schedule and hold it."),
+    n.CRITERION_EVALUATION_DUE: N_(
+        "The criterion \u201c%(description)s\u201d (target: %(target)s) is evaluated on "
+        "%(evaluation_at)s. Please record a measurement before then."),
+    n.MANDATE_EXPIRING: N_(
+        "The mandate %(mandate)s of %(holder)s for %(scope)s, granted by %(granted_by)s, ends on "
+        "%(valid_until)s. Decisions on it are possible until then; grant a new one if the work "
+        "goes on."),
+    n.HANDOFF_REFUSED: N_(
+        "%(to_person)s refused to take \u201c%(item)s\u201d over: %(reason)s. The work stays "
+        "with you."),
+    n.HANDOFF_RETURNED: N_(
+        "%(to_person)s returned \u201c%(item)s\u201d to you: %(reason)s. The work is yours "
+        "again."),
 }
 OPEN = N_("Open in Tandem: %(link)s")
 FOOTER = N_("Tandem sent this notice and recorded that it did.")
