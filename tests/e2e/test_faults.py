@@ -215,8 +215,9 @@ def test_the_database_stops_and_starts_under_twenty_writers(tmp_path: Path) -> N
     assert statuses[503] > 0 and statuses[201] > 0  # the outages were felt, and writing resumed
     assert all(a[4] for a in unavailable), "a 503 without Retry-After"
     # about the connect timeout (2 s); a write whose save failed half-way asks the database
-    # once more whether it was stored before it answers, so it may take twice as long
-    assert statistics.median(a[1] for a in unavailable) < 3
+    # once more whether it was stored before it answers, so it may take twice as long (and a
+    # busy machine's scheduler adds to both)
+    assert statistics.median(a[1] for a in unavailable) < 5
     assert max(a[1] for a in unavailable) < 10
     assert all(status == 200 for status, _, _ in seen["/healthz"])
     assert all(status == 503 and took < 6 and retry for status, took, retry in seen["/readyz"])

@@ -94,14 +94,15 @@ def check_kinds(kinds: list[str]) -> list[str]:
 class Hooks:
     """The webhook subscriptions of one database."""
 
-    _ready: set[int] = set()  # databases whose table exists (created once per process)
+    _ready: set[str] = set()  # databases whose table exists (created once per process)
 
     def __init__(self, db: Database):
         self.db = db
-        if id(db) not in Hooks._ready:
+        where = f"{db.storage.url}#{db.storage.schema}"  # not id(db): ids are reused
+        if where not in Hooks._ready:
             with db.connect() as conn, conn.transaction():
                 conn.execute(DDL)
-            Hooks._ready.add(id(db))
+            Hooks._ready.add(where)
 
     def subscribe(self, *, actor: str, url: str, kinds: list[str], secret: str | None,
                   base_url: str, now: datetime) -> dict[str, Any]:
