@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import IN_CI, Served, chromium_missing, demo_server, launch
+from tests.support.browser import Served, demo_server
 
 K = "kundenportal"
 pytestmark = pytest.mark.slow
@@ -18,21 +18,6 @@ pytestmark = pytest.mark.slow
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with demo_server(tmp_path_factory.mktemp("browser")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing()
-    if reason:
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

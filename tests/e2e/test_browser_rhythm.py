@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import IN_CI, Served, chromium_missing, demo_server, launch
+from tests.support.browser import Served, demo_server
 
 K = "kundenportal"
 pytestmark = pytest.mark.slow
@@ -19,21 +19,6 @@ pytestmark = pytest.mark.slow
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with demo_server(tmp_path_factory.mktemp("browser-rhythm")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing()
-    if reason:
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 def test_the_minutes_of_the_demo_and_the_rhythm_on_the_initiative_page_in_german(
