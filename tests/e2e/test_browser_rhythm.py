@@ -35,7 +35,7 @@ def test_the_minutes_of_the_demo_and_the_rhythm_on_the_initiative_page_in_german
         assert page.get_by_role("heading", name="Rückmeldung je Einheit").is_visible()
         assert page.locator(".outcome li", has_text="operations").count() == 1
         assert page.locator(".claim .badge.ok", has_text="Bestätigt").count() == 1
-        page.get_by_role("link", name="d-validation-typing").click()
+        page.get_by_role("link", name="Orders are validated while typing").click()
         page.wait_for_url("**/decisions/d-validation-typing")
         assert page.get_by_text("in der Sitzung Demo: ordering in the pilot region").is_visible()
         page.goto(served.url + f"/initiatives/{K}")
