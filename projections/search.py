@@ -344,10 +344,15 @@ class Filters:
 
 FACETS = (("type", "type"), ("initiative", "initiative"), ("person", "actor"))
 MAX_RESULTS = 100
+# Matches counted (and counted into the facets), newest first: beyond them a search says "more
+# than 1,000" rather than counting tens of thousands of entries a common word matches.
+MAX_COUNTED = 1000
 
 
 class SearchQueries:
-    """Entries whose text matches a query, newest first, with facets and snippets."""
+    """Entries whose text matches a query, newest first, with facets and snippets; `total` and
+    the facets count the newest `MAX_COUNTED` matches (more when the page asked for reaches
+    further), and `more` says there are further matches beyond them."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -369,21 +374,26 @@ class SearchQueries:
             params = qparams + params
             newest = "s.position DESC"
         else:
-            source = "tandem_search s"
-            clauses.insert(0, "s.position IN (SELECT rowid FROM tandem_search_fts "
-                              "WHERE tandem_search_fts MATCH ?)")
+            # FTS5 drives: it yields its rowids newest first, so the LIMIT stops the match early
+            source = "tandem_search_fts f JOIN tandem_search s ON s.position = f.rowid"
+            clauses.insert(0, "tandem_search_fts MATCH ?")
             params = [fts5_match(query), *params]
-            newest = "s.position DESC"
+            newest = "f.rowid DESC"
         where = " AND ".join(clauses)
-        select = (f"SELECT s.position, s.initiative, s.type, s.actor, s.effective_at, "  # noqa: S608
-                  f"s.recorded_at, s.title, s.body, s.ref FROM {source} WHERE {where} "
-                  f"ORDER BY {newest} LIMIT ? OFFSET ?")
-        count = (f"SELECT s.type, s.initiative, s.actor, COUNT(*) AS n "  # noqa: S608
-                 f"FROM {source} WHERE {where} GROUP BY s.type, s.initiative, s.actor")
+        # The newest matches up to the cap (or the end of the page asked for), one more to tell
+        # whether there are more: the count, the facets and the page come from them.
+        counted = max(MAX_COUNTED, offset + limit)
+        head_sql = (f"SELECT s.position, s.type, s.initiative, s.actor "  # noqa: S608
+                    f"FROM {source} WHERE {where} ORDER BY {newest} LIMIT ?")
         try:
             with self.db.connect() as conn:
-                rows = conn.all(select, [*params, limit, offset])
-                groups = conn.all(count, params)
+                head = conn.all(head_sql, [*params, counted + 1])
+                page = [int(r["position"]) for r in head[offset:offset + limit]]
+                rows = conn.all(
+                    "SELECT s.position, s.initiative, s.type, s.actor, "  # noqa: S608
+                    "s.effective_at, s.recorded_at, s.title, s.body, s.ref FROM tandem_search s "
+                    f"WHERE s.position IN ({', '.join('?' for _ in page)}) "
+                    "ORDER BY s.position DESC", page) if page else []
         except InvalidInput:
             raise
         except Exception as error:  # a query the index cannot read is the query's fault
@@ -391,15 +401,17 @@ class SearchQueries:
                 raise InvalidInput("The search index cannot read this query; use words, "
                                    "\"phrases\", OR and -word.", field="q") from error
             raise
+        capped = len(head) > counted
+        head = head[:counted]
         facets: dict[str, dict[str, int]] = {}
         for name, column in FACETS:
             counts: dict[str, int] = {}
-            for group in groups:
-                counts[str(group[column])] = counts.get(str(group[column]), 0) + int(group["n"])
+            for found in head:
+                counts[str(found[column])] = counts.get(str(found[column]), 0) + 1
             facets[name] = dict(sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         words = query.words()
         return {
-            "q": q, "total": sum(facets["type"].values()), "limit": limit, "offset": offset,
+            "q": q, "total": len(head), "more": capped, "limit": limit, "offset": offset,
             "as_known_at": iso(known_at) if known_at else None,
             "results": [self._result(r, words) for r in rows],
             "facets": facets,
