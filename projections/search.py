@@ -78,6 +78,7 @@ POSTGRES_DDL = [
     # into the index one by one, tens of milliseconds after a burst of writes or a rebuild.
     "CREATE INDEX IF NOT EXISTS tandem_search_doc ON tandem_search USING GIN (doc) "
     "WITH (fastupdate = off)",
+    "CREATE INDEX IF NOT EXISTS tandem_search_initiative ON tandem_search (initiative, position)",
 ]
 INSERT = (
     f"INSERT INTO tandem_search ({', '.join(COLUMNS)}) "  # noqa: S608 - constant names
@@ -371,27 +372,23 @@ class SearchQueries:
             raise InvalidInput("A page of search results holds 1 to 100 entries.", field="limit")
         filters = Filters(initiative, types, person, start, end, known_at, hidden)
         clauses, params = filters.where()
-        if self.db.backend == "postgres":
-            expression, qparams = tsquery(query)
-            source = "tandem_search s"
-            clauses.insert(0, f"s.doc @@ ({expression})")  # constants: the GIN index serves
-            params = qparams + params
-            newest = "s.position DESC"
-        else:
-            # FTS5 drives: it yields its rowids newest first, so the LIMIT stops the match early
-            source = "tandem_search_fts f JOIN tandem_search s ON s.position = f.rowid"
-            clauses.insert(0, "tandem_search_fts MATCH ?")
-            params = [fts5_match(query), *params]
-            newest = "f.rowid DESC"
-        where = " AND ".join(clauses)
         # The newest matches up to the cap (or the end of the page asked for), one more to tell
         # whether there are more: the count, the facets and the page come from them.
         counted = max(MAX_COUNTED, offset + limit)
-        head_sql = (f"SELECT s.position, s.type, s.initiative, s.actor "  # noqa: S608
-                    f"FROM {source} WHERE {where} ORDER BY {newest} LIMIT ?")
         try:
             with self.db.connect() as conn:
-                head = conn.all(head_sql, [*params, counted + 1])
+                if conn.backend == "postgres":
+                    source, newest = "tandem_search s", "s.position DESC"
+                    match, mparams = _postgres_match(conn, query)
+                else:
+                    # FTS5 drives: it yields rowids newest first, so the LIMIT stops it early
+                    source = "tandem_search_fts f JOIN tandem_search s ON s.position = f.rowid"
+                    newest = "f.rowid DESC"
+                    match, mparams = "tandem_search_fts MATCH ?", [fts5_match(query)]
+                where = " AND ".join([match, *clauses])
+                select = f"SELECT s.position, s.type, s.initiative, s.actor FROM {source} "  # noqa: S608
+                head = conn.all(f"{select}WHERE {where} ORDER BY {newest} LIMIT ?",
+                                [*mparams, *params, counted + 1])
                 page = [int(r["position"]) for r in head[offset:offset + limit]]
                 rows = conn.all(
                     "SELECT s.position, s.initiative, s.type, s.actor, "  # noqa: S608
@@ -431,6 +428,36 @@ class SearchQueries:
             "summary": row["title"], "data": json.loads(row["ref"]),
             "snippet": snippet(row["body"], words),
         }
+
+
+STEMS = ("SELECT w, CAST(to_tsquery('german', w || ':*') AS text) AS german, "
+         "CAST(to_tsquery('english', w || ':*') AS text) AS english, "
+         "CAST(to_tsquery('simple', w || ':*') AS text) AS simple "
+         "FROM unnest(CAST(? AS text[])) AS w")
+
+
+def _postgres_match(conn: Connection, query: Query) -> tuple[str, list[Any]]:
+    """The condition matching a query on PostgreSQL, and its parameters: the `tsquery` of
+    the three configurations with each distinct prefix once (the planner estimates a prefix
+    that appears three times as three times as common, and then walks the whole table
+    newest first instead of asking the GIN index); `tsquery` where a word has no prefix."""
+    phrases = [p for clause in query.clauses for p in alternatives(clause)] + list(query.excluded)
+    words = sorted({w for p in phrases for w in p})
+    prefixes: dict[str, str] = {}
+    for row in conn.all(STEMS, [words]):
+        found = [f"({row[c]})" for c in ("german", "english", "simple") if row[c]]
+        if found:
+            prefixes[str(row["w"])] = "(" + " | ".join(dict.fromkeys(found)) + ")"
+    if any(w not in prefixes for w in words):
+        expression, params = tsquery(query)
+        return f"s.doc @@ ({expression})", params
+
+    def phrase(p: tuple[str, ...]) -> str:
+        return "(" + " <-> ".join(prefixes[w] for w in p) + ")"
+    positive = " & ".join("(" + " | ".join(phrase(p) for p in alternatives(clause)) + ")"
+                          for clause in query.clauses)
+    text = "".join([f"({positive})", *(f" & !{phrase(p)}" for p in query.excluded)])
+    return "s.doc @@ CAST(? AS tsquery)", [text]
 
 
 def _query_error(error: Exception) -> bool:
