@@ -5,7 +5,8 @@ queries.
 SQLite keeps an FTS5 index beside the rows (the Porter stemmer over `unicode61`
 without diacritics);
 PostgreSQL keeps a `tsvector` of each entry under the German, English and simple
-configurations, with a GIN index. Both take every word of a query as a prefix of its stem, so
+configurations, with a GIN index (without a pending list). Both take every word of a query as
+a prefix of its stem, so
 "Datenstruktur" finds "Datenstrukturen", "Rückruf" finds "Rückrufservice" (the German stemmer
 does not split compounds; the prefix does) and "deciding" finds "decided". A query is parsed
 here, never handed to the database's own query syntax: words, "quoted phrases", OR between
@@ -73,7 +74,11 @@ SQLITE_DDL = [
 ]
 POSTGRES_DDL = [
     TABLE.format(", doc tsvector NOT NULL"),
-    "CREATE INDEX IF NOT EXISTS tandem_search_doc ON tandem_search USING GIN (doc)",
+    # Without the pending list (fastupdate): a query would read every entry not yet merged
+    # into the index one by one, tens of milliseconds after a burst of writes or a rebuild.
+    "CREATE INDEX IF NOT EXISTS tandem_search_doc ON tandem_search USING GIN (doc) "
+    "WITH (fastupdate = off)",
+    "CREATE INDEX IF NOT EXISTS tandem_search_initiative ON tandem_search (initiative, position)",
 ]
 INSERT = (
     f"INSERT INTO tandem_search ({', '.join(COLUMNS)}) "  # noqa: S608 - constant names
@@ -344,10 +349,15 @@ class Filters:
 
 FACETS = (("type", "type"), ("initiative", "initiative"), ("person", "actor"))
 MAX_RESULTS = 100
+# Matches counted (and counted into the facets), newest first: beyond them a search says "more
+# than 1,000" rather than counting tens of thousands of entries a common word matches.
+MAX_COUNTED = 1000
 
 
 class SearchQueries:
-    """Entries whose text matches a query, newest first, with facets and snippets."""
+    """Entries whose text matches a query, newest first, with facets and snippets; `total` and
+    the facets count the newest `MAX_COUNTED` matches (more when the page asked for reaches
+    further), and `more` says there are further matches beyond them."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -362,28 +372,29 @@ class SearchQueries:
             raise InvalidInput("A page of search results holds 1 to 100 entries.", field="limit")
         filters = Filters(initiative, types, person, start, end, known_at, hidden)
         clauses, params = filters.where()
-        if self.db.backend == "postgres":
-            expression, qparams = tsquery(query)
-            source = "tandem_search s"
-            clauses.insert(0, f"s.doc @@ ({expression})")  # constants: the GIN index serves
-            params = qparams + params
-            newest = "s.position DESC"
-        else:
-            source = "tandem_search s"
-            clauses.insert(0, "s.position IN (SELECT rowid FROM tandem_search_fts "
-                              "WHERE tandem_search_fts MATCH ?)")
-            params = [fts5_match(query), *params]
-            newest = "s.position DESC"
-        where = " AND ".join(clauses)
-        select = (f"SELECT s.position, s.initiative, s.type, s.actor, s.effective_at, "  # noqa: S608
-                  f"s.recorded_at, s.title, s.body, s.ref FROM {source} WHERE {where} "
-                  f"ORDER BY {newest} LIMIT ? OFFSET ?")
-        count = (f"SELECT s.type, s.initiative, s.actor, COUNT(*) AS n "  # noqa: S608
-                 f"FROM {source} WHERE {where} GROUP BY s.type, s.initiative, s.actor")
+        # The newest matches up to the cap (or the end of the page asked for), one more to tell
+        # whether there are more: the count, the facets and the page come from them.
+        counted = max(MAX_COUNTED, offset + limit)
         try:
             with self.db.connect() as conn:
-                rows = conn.all(select, [*params, limit, offset])
-                groups = conn.all(count, params)
+                if conn.backend == "postgres":
+                    source, newest = "tandem_search s", "s.position DESC"
+                    match, mparams = _postgres_match(conn, query)
+                else:
+                    # FTS5 drives: it yields rowids newest first, so the LIMIT stops it early
+                    source = "tandem_search_fts f JOIN tandem_search s ON s.position = f.rowid"
+                    newest = "f.rowid DESC"
+                    match, mparams = "tandem_search_fts MATCH ?", [fts5_match(query)]
+                where = " AND ".join([match, *clauses])
+                select = f"SELECT s.position, s.type, s.initiative, s.actor FROM {source} "  # noqa: S608
+                head = conn.all(f"{select}WHERE {where} ORDER BY {newest} LIMIT ?",
+                                [*mparams, *params, counted + 1])
+                page = [int(r["position"]) for r in head[offset:offset + limit]]
+                rows = conn.all(
+                    "SELECT s.position, s.initiative, s.type, s.actor, "  # noqa: S608
+                    "s.effective_at, s.recorded_at, s.title, s.body, s.ref FROM tandem_search s "
+                    f"WHERE s.position IN ({', '.join('?' for _ in page)}) "
+                    "ORDER BY s.position DESC", page) if page else []
         except InvalidInput:
             raise
         except Exception as error:  # a query the index cannot read is the query's fault
@@ -391,15 +402,17 @@ class SearchQueries:
                 raise InvalidInput("The search index cannot read this query; use words, "
                                    "\"phrases\", OR and -word.", field="q") from error
             raise
+        capped = len(head) > counted
+        head = head[:counted]
         facets: dict[str, dict[str, int]] = {}
         for name, column in FACETS:
             counts: dict[str, int] = {}
-            for group in groups:
-                counts[str(group[column])] = counts.get(str(group[column]), 0) + int(group["n"])
+            for found in head:
+                counts[str(found[column])] = counts.get(str(found[column]), 0) + 1
             facets[name] = dict(sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         words = query.words()
         return {
-            "q": q, "total": sum(facets["type"].values()), "limit": limit, "offset": offset,
+            "q": q, "total": len(head), "more": capped, "limit": limit, "offset": offset,
             "as_known_at": iso(known_at) if known_at else None,
             "results": [self._result(r, words) for r in rows],
             "facets": facets,
@@ -415,6 +428,36 @@ class SearchQueries:
             "summary": row["title"], "data": json.loads(row["ref"]),
             "snippet": snippet(row["body"], words),
         }
+
+
+STEMS = ("SELECT w, CAST(to_tsquery('german', w || ':*') AS text) AS german, "
+         "CAST(to_tsquery('english', w || ':*') AS text) AS english, "
+         "CAST(to_tsquery('simple', w || ':*') AS text) AS simple "
+         "FROM unnest(CAST(? AS text[])) AS w")
+
+
+def _postgres_match(conn: Connection, query: Query) -> tuple[str, list[Any]]:
+    """The condition matching a query on PostgreSQL, and its parameters: the `tsquery` of
+    the three configurations with each distinct prefix once (the planner estimates a prefix
+    that appears three times as three times as common, and then walks the whole table
+    newest first instead of asking the GIN index); `tsquery` where a word has no prefix."""
+    phrases = [p for clause in query.clauses for p in alternatives(clause)] + list(query.excluded)
+    words = sorted({w for p in phrases for w in p})
+    prefixes: dict[str, str] = {}
+    for row in conn.all(STEMS, [words]):
+        found = [f"({row[c]})" for c in ("german", "english", "simple") if row[c]]
+        if found:
+            prefixes[str(row["w"])] = "(" + " | ".join(dict.fromkeys(found)) + ")"
+    if any(w not in prefixes for w in words):
+        expression, params = tsquery(query)
+        return f"s.doc @@ ({expression})", params
+
+    def phrase(p: tuple[str, ...]) -> str:
+        return "(" + " <-> ".join(prefixes[w] for w in p) + ")"
+    positive = " & ".join("(" + " | ".join(phrase(p) for p in alternatives(clause)) + ")"
+                          for clause in query.clauses)
+    text = "".join([f"({positive})", *(f" & !{phrase(p)}" for p in query.excluded)])
+    return "s.doc @@ CAST(? AS tsquery)", [text]
 
 
 def _query_error(error: Exception) -> bool:

@@ -199,3 +199,22 @@ def test_the_page_answers_a_bad_query_in_the_readers_language(
     answer = client.get("/search", params={"q": '"offen'}, headers=DE)
     assert answer.status_code == 422
     assert "Ein Anführungszeichen in der Suchanfrage ist nicht geschlossen." in answer.text
+
+
+def test_counting_stops_at_the_cap_and_says_there_are_more(
+        tandem: Tandem, world: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("projections.search.MAX_COUNTED", 2)
+    everything = tandem.read.search("Rückruf", limit=4)  # a page beyond the cap counts on
+    assert (everything["total"], everything["more"]) == (4, False)
+    newest = [r["position"] for r in everything["results"]]
+    answer = tandem.read.search("Rückruf", limit=1)
+    assert (answer["total"], answer["more"]) == (2, True)  # of 4: the newest two counted
+    assert sum(answer["facets"]["type"].values()) == 2
+    assert [r["position"] for r in answer["results"]] == newest[:1]
+    paged = tandem.read.search("Rückruf", limit=1, offset=2)
+    assert (paged["total"], paged["more"]) == (3, True)
+    assert [r["position"] for r in paged["results"]] == newest[2:3]
+    assert tandem.read.search("Rückruf", initiative="geheim", limit=1)["more"] is False
+    client = signed_in(create_app(tandem.settings, tandem), world["kathi"])
+    monkeypatch.setattr("projections.search.MAX_COUNTED", 1)  # the page asks for 50
+    assert "Entries found: 4" in client.get("/search", params={"q": "Rückruf"}).text
