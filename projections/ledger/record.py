@@ -1,6 +1,6 @@
 """An initiative's decision record as a PDF (WeasyPrint): goal history, the responsibility
-matrix at chosen dates, decisions with their options, basis and attestation, escalations, and
-the signed checkpoint the record was taken at, with how to check it."""
+matrix at chosen dates, decisions with their options, basis and attestation, escalations, the
+minutes of its meetings, and the signed checkpoint the record was taken at, with how to check it."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def record_html(read: ReadModels, initiative: str, note: str,
                   for m in moments],
         decisions=read.decisions(initiative=initiative),
         escalations=read.escalations(initiative=initiative),
+        meetings=sorted(read.state(initiative)["meetings"].values(),
+                        key=lambda m: str(m["starts_at"])),
         signed=signed, root=base64.b64encode(signed.root).decode(), note=note,
         generated_at=read.now().isoformat(timespec="seconds"))
 

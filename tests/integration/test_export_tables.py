@@ -111,7 +111,8 @@ def test_the_pdf_is_the_initiatives_decision_record_naming_its_checkpoint(
     for expected in ("Decision record: Customer portal", f"signed checkpoint of {signed.size} "
                      "events", f"origin {signed.origin}", "tandem verify --bundle",
                      decision["title"], goal["statement"][:30], "Escalations",
-                     "As of 2026-01-01"):
+                     "As of 2026-01-01", "Meetings and their minutes",
+                     "Weekly joint status, week 12"):
         assert expected in text, expected
     assert json.loads((out / "manifest.json").read_text())["files"]["decision-record.pdf"]
 
