@@ -1,5 +1,6 @@
 """Read model of full-text search over what people wrote: titles, rationales, goals, criteria,
-status reports, escalation topics, options and reasons; its table, its projection and its
+status reports, escalation topics, options, reasons and meeting minutes (agenda, notes, outcomes,
+feedback per unit); its table, its projection and its
 queries.
 
 SQLite keeps an FTS5 index beside the rows (the Porter stemmer over `unicode61`
@@ -54,9 +55,15 @@ TEXT_FIELDS: dict[EventClass, tuple[str, ...]] = {
     ev.HandoffStarted: ("item",),
     ev.TandemDissolved: ("reason",),
     ev.InitiativeClosed: ("outcome",),
+    ev.MandateDelegated: ("mandate", "scope", "limits"),
+    ev.HandoffRefused: ("reason",),
+    ev.HandoffReturned: ("reason",),
+    ev.MeetingScheduled: ("title", "agenda"),  # the minutes: agenda, notes, outcomes, feedback
+    ev.MeetingHeld: ("notes",),
+    ev.MeetingOutcomeRecorded: ("summary", "feedback"),
 }
 # The ids an entry's page is found by (web.links), kept with the entry.
-REF_FIELDS = ("decision", "escalation", "proposal", "criterion", "mandate", "handoff")
+REF_FIELDS = ("decision", "escalation", "proposal", "criterion", "mandate", "handoff", "meeting")
 COLUMNS = ("position", "initiative", "type", "actor", "people", "effective_at", "recorded_at",
            "title", "ref", "body")
 TABLE = (

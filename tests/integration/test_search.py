@@ -218,3 +218,13 @@ def test_counting_stops_at_the_cap_and_says_there_are_more(
     client = signed_in(create_app(tandem.settings, tandem), world["kathi"])
     monkeypatch.setattr("projections.search.MAX_COUNTED", 1)  # the page asks for 50
     assert "Entries found: 4" in client.get("/search", params={"q": "Rückruf"}).text
+
+
+def test_meeting_minutes_are_found_with_a_link_to_them(story: Tandem) -> None:
+    from web.links import link_for
+
+    found = story.read.search("hotline script")["results"]  # a unit's feedback at the demo
+    outcome = next(r for r in found if r["type"] == "MeetingOutcomeRecorded")
+    assert link_for(outcome) == "/initiatives/kundenportal/meetings/demo-ordering"
+    agenda = story.read.search("validation typing")["results"]  # the demo's agenda
+    assert "MeetingScheduled" in {r["type"] for r in agenda}
