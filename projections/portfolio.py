@@ -123,7 +123,8 @@ def _tandem(state: dict[str, Any], by_kind: dict[Any, list[Envelope]],
 def _criteria(state: dict[str, Any], by_kind: dict[Any, list[Envelope]],
               moment: datetime) -> Cell:
     """0 no active criterion; 1 none measured; 2 some measured; 3 all measured; 4 all measured
-    within their evaluation interval (28 days)."""
+    on time: by each of its evaluation dates that has come, or, for a criterion without
+    evaluation dates, within 28 days."""
     active = [c for c in state["criteria"].values() if c["status"] == "active"]
     if not active:
         return _cell(0, [])
@@ -139,7 +140,9 @@ def _criteria(state: dict[str, Any], by_kind: dict[Any, list[Envelope]],
                 evidence.append(_evidence(defined[c["id"]], "missing"))
             continue
         measured += 1
-        on_time = moment - last.effective_at <= MEASUREMENT_DUE
+        due = [e for e in c.get("evaluations") or [] if e["state"] != "pending"]
+        on_time = (all(e["value"] is not None for e in due) if c.get("evaluations")
+                   else moment - last.effective_at <= MEASUREMENT_DUE)
         fresh += on_time
         evidence.append(_evidence(last, "counts" if on_time else "stale"))
     level = (1 if measured == 0 else 2 if measured < len(active)

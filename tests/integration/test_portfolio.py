@@ -203,3 +203,21 @@ def test_now_asked_explicitly_gives_the_same_table(story: Tandem) -> None:
     """Asking at the moment the clock says gives what asking without a time gives."""
     assert levels(row_of(story.read.portfolio(TODAY))) == AT_END
     assert isinstance(datetime.fromisoformat(story.read.portfolio(TODAY)["as_of"]), datetime)
+
+
+def test_a_criterion_with_evaluation_dates_counts_only_when_measured_by_each_date(
+        story: Tandem) -> None:
+    now = story.read.now()
+    story.record(story.app.define_criterion, actor="kathi", initiative="kundenportal",
+                 criterion="hotline-wait", description="Hotline wait under two minutes",
+                 target="<= 2 min", comparison="<=", target_value=2, target_unit="min",
+                 evaluation_dates=[(now - timedelta(days=10)).isoformat()],
+                 effective_at=(now - timedelta(days=20)).isoformat())
+    # measured five days ago: within 28 days, but after the evaluation date it was due by
+    story.record(story.app.record_measurement, actor="kathi", initiative="kundenportal",
+                 criterion="hotline-wait", value=1.5,
+                 effective_at=(now - timedelta(days=5)).isoformat())
+    cell = row_of(story.read.portfolio())["cells"]["criteria"]
+    found = {e["data"]["criterion"]: e["finding"] for e in cell["evidence"]
+             if e["data"].get("criterion") == "hotline-wait"}
+    assert found == {"hotline-wait": "stale"}

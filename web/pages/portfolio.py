@@ -30,7 +30,8 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
         "area.")),
     "criteria": (N_("Criteria measured"), N_(
         "0: no active success criterion. 1: none measured. 2: some measured. 3: every one "
-        "measured. 4: every one measured within its evaluation interval of 28 days.")),
+        "measured. 4: every one measured on time: by each of its evaluation dates that has "
+        "come, or within 28 days when it has none.")),
     "cadence": (N_("Joint status"), N_(
         "The number of the last four weeks (seven-day spans ending at the chosen time) with a "
         "status report by two or more people that all of them confirmed.")),
@@ -52,7 +53,7 @@ LEVELS = {0: N_("absent"), 1: N_("begun"), 2: N_("partly"), 3: N_("mostly"), 4: 
 FINDINGS = {
     "counts": N_("counts"), "pending": N_("awaiting confirmation"), "disputed": N_("disputed"),
     "late": N_("late"), "overdue": N_("overdue"), "open": N_("open, not yet due"),
-    "stale": N_("measured more than 28 days ago"), "missing": N_("missing"),
+    "stale": N_("not measured by its evaluation date, or more than 28 days ago"), "missing": N_("missing"),
     "one-unit": N_("from one unit only"), "without-tandem": N_("without the tandem partners"),
     "alone": N_("reported by one person"), "several": N_("several Accountable"),
 }
